@@ -1,0 +1,210 @@
+package dev.notify.core.batch;
+
+import dev.notify.core.StalePage;
+import dev.notify.core.StatusRecord;
+import dev.notify.core.StatusStore;
+import dev.notify.core.StatusUpdate;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link StatusStore} whose writes cannot hold up the delivery path: each write has a timeout, at most
+ * {@link StatusGuardConfig#maxInFlight()} are in flight, and a circuit breaker (Resilience4j) refuses writes at once
+ * while the store is failing, then lets a few probe writes through to find out when it is back.
+ *
+ * <p>Reads ({@link #find}, {@link #findStalePending}) go straight to the store: they belong to the reconciliation
+ * job, which has its own pacing.
+ *
+ * <p>Every write that does not succeed is counted in {@code notify.status.writes} with its result ({@code error},
+ * {@code timeout}, or {@code rejected} by the open breaker); {@link #failedWrites()} is their sum.
+ */
+public final class GuardedStatusStore implements StatusStore {
+
+    private static final Logger log = LoggerFactory.getLogger(GuardedStatusStore.class);
+
+    private final StatusStore delegate;
+    private final StatusGuardConfig config;
+    private final CircuitBreaker breaker;
+    private final BoundedDispatcher dispatcher;
+    private final Counter succeeded;
+    private final Counter errors;
+    private final Counter timeouts;
+    private final Counter rejected;
+
+    public GuardedStatusStore(StatusStore delegate, StatusGuardConfig config, MeterRegistry registry) {
+        this.delegate = delegate;
+        this.config = config;
+        this.breaker = CircuitBreaker.of("status-store", CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(config.slidingWindowSize())
+                .minimumNumberOfCalls(config.minimumNumberOfCalls())
+                .failureRateThreshold(config.failureRateThreshold())
+                .waitDurationInOpenState(config.waitDurationInOpenState())
+                .permittedNumberOfCallsInHalfOpenState(config.permittedCallsInHalfOpenState())
+                .clock(config.clock())
+                .build());
+        this.dispatcher = new BoundedDispatcher(config.maxInFlight());
+        this.succeeded = writes(registry, "success");
+        this.errors = writes(registry, "error");
+        this.timeouts = writes(registry, "timeout");
+        this.rejected = writes(registry, "rejected");
+        Gauge.builder("notify.status.breaker.state", breaker, b -> stateCode(b.getState()))
+                .description("Status-store circuit breaker: 0 closed, 1 open, 2 half-open")
+                .register(registry);
+        Gauge.builder("notify.status.writes.in_flight", dispatcher, BoundedDispatcher::inFlight)
+                .description("Status writes in flight")
+                .register(registry);
+        breaker.getEventPublisher().onStateTransition(event -> {
+            CircuitBreaker.StateTransition transition = event.getStateTransition();
+            if (transition.getToState() == CircuitBreaker.State.OPEN) {
+                log.warn("[status-store] breaker opened: status writes now fail fast (failure rate {}%); "
+                        + "delivery continues and statuses stay PENDING until reconciled",
+                        breaker.getMetrics().getFailureRate());
+            } else if (transition.getToState() == CircuitBreaker.State.CLOSED) {
+                log.warn("[status-store] breaker closed: status writes succeed again");
+            } else {
+                log.info("[status-store] breaker {}", transition);
+            }
+        });
+    }
+
+    private static Counter writes(MeterRegistry registry, String result) {
+        return Counter.builder("notify.status.writes")
+                .description("Status writes by result")
+                .tag("result", result)
+                .register(registry);
+    }
+
+    private static int stateCode(CircuitBreaker.State state) {
+        return switch (state) {
+            case CLOSED -> 0;
+            case OPEN, FORCED_OPEN -> 1;
+            case HALF_OPEN -> 2;
+            default -> 3;
+        };
+    }
+
+    /**
+     * Records {@code update}, or fails: with the store's error, a {@link TimeoutException} after the write timeout,
+     * or a {@link CallNotPermittedException} at once while the breaker is open.
+     */
+    @Override
+    public CompletionStage<Void> record(StatusUpdate update) {
+        if (breakerRefuses()) {
+            rejected.increment();
+            return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(breaker));
+        }
+        return dispatcher.submit(() -> write(update));
+    }
+
+    // Checked when a write is queued and again when it starts, so that writes queued before the breaker opened do
+    // not reach a store that is known to be failing.
+    private boolean breakerRefuses() {
+        CircuitBreaker.State state = breaker.getState();
+        if (state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN) {
+            return false;
+        }
+        return !breakerWaitOver();
+    }
+
+    private boolean breakerWaitOver() {
+        // In the open state tryAcquirePermission moves to half-open once the wait is over; it must not be called
+        // merely to look, since a granted permission has to be given back.
+        if (breaker.tryAcquirePermission()) {
+            breaker.releasePermission();
+            return true;
+        }
+        return false;
+    }
+
+    private CompletionStage<Void> write(StatusUpdate update) {
+        if (!breaker.tryAcquirePermission()) {
+            rejected.increment();
+            return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(breaker));
+        }
+        long start = System.nanoTime();
+        CompletableFuture<Void> attempt;
+        try {
+            attempt = new CompletableFuture<>();
+            CompletableFuture<Void> target = attempt;
+            delegate.record(update).whenComplete((ignored, error) -> {
+                if (error != null) {
+                    target.completeExceptionally(error);
+                } else {
+                    target.complete(null);
+                }
+            });
+        } catch (RuntimeException thrown) {
+            attempt = CompletableFuture.failedFuture(thrown);
+        }
+        return attempt.orTimeout(config.writeTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .whenComplete((ignored, error) -> {
+                    long elapsed = System.nanoTime() - start;
+                    if (error == null) {
+                        succeeded.increment();
+                        breaker.onSuccess(elapsed, TimeUnit.NANOSECONDS);
+                    } else {
+                        Throwable cause = unwrap(error);
+                        (cause instanceof TimeoutException ? timeouts : errors).increment();
+                        breaker.onError(elapsed, TimeUnit.NANOSECONDS, cause);
+                    }
+                });
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    @Override
+    public CompletionStage<Optional<StatusRecord>> find(String notificationId) {
+        return delegate.find(notificationId);
+    }
+
+    @Override
+    public CompletionStage<StalePage> findStalePending(Instant createdBefore, int pageSize, String cursor) {
+        return delegate.findStalePending(createdBefore, pageSize, cursor);
+    }
+
+    /** The store behind the guard. */
+    public StatusStore delegate() {
+        return delegate;
+    }
+
+    /** The breaker's state: CLOSED, OPEN or HALF_OPEN. */
+    public CircuitBreaker.State breakerState() {
+        return breaker.getState();
+    }
+
+    /** Writes that failed, timed out or were refused, since start. */
+    public long failedWrites() {
+        return (long) (errors.count() + timeouts.count() + rejected.count());
+    }
+
+    /** Writes that succeeded, since start. */
+    public long succeededWrites() {
+        return (long) succeeded.count();
+    }
+
+    /** Writes refused by the open breaker without reaching the store, since start. */
+    public long rejectedWrites() {
+        return (long) rejected.count();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
