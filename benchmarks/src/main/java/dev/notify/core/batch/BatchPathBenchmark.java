@@ -1,0 +1,252 @@
+package dev.notify.core.batch;
+
+import dev.notify.core.BatchOutcome;
+import dev.notify.core.Channel;
+import dev.notify.core.DedupGuard;
+import dev.notify.core.Disposition;
+import dev.notify.core.NotificationRequest;
+import dev.notify.core.PreferenceStore;
+import dev.notify.core.Preferences;
+import dev.notify.core.Priority;
+import dev.notify.core.QuietHours;
+import dev.notify.core.inmemory.FaultMode;
+import dev.notify.core.inmemory.InMemoryDedupGuard;
+import dev.notify.core.inmemory.InMemoryDelivery;
+import dev.notify.core.inmemory.InMemoryPreferenceStore;
+import dev.notify.core.inmemory.InMemoryStatusStore;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The batch path ({@link BatchProcessor#process}) with the in-memory adapters: preferences, dedup claim, sends through
+ * two accepting {@link InMemoryDelivery}s, and a status write per notification through the {@link GuardedStatusStore}.
+ *
+ * <p>Two methods measure the same work: {@code throughput} in notifications per second, {@code timePerNotification}
+ * in nanoseconds per notification. Each invocation processes {@value #NOTIFICATIONS_PER_INVOCATION} notifications as {@code 10,000 / batchSize}
+ * batches, one after the other, each awaited; with {@link OperationsPerInvocation} the scores are per notification.
+ * JMH cannot take
+ * {@code @OperationsPerInvocation} from a {@code @Param}, hence the fixed number of notifications per invocation.
+ *
+ * <p>{@code store}: {@code HEALTHY}; {@code FAILING}, every write fails at once; {@code HANGING}, every write hangs
+ * until it times out. For the two faulty modes, {@link #setUp()} drives batches until the breaker is open, and the
+ * breaker's open state lasts an hour, so that every measured iteration runs with the breaker open ("store down"): the
+ * steady state an outage lasting longer than a few seconds is in. The short probe windows of half-open (every 2 s with
+ * the default configuration) are not part of this figure.
+ *
+ * <p>{@code dedup}: {@code none} ({@link DedupGuard#NONE}) or {@code in-memory} ({@link InMemoryDedupGuard}; its claims
+ * are released after each invocation, outside the measurement, so that the same ids are sent again next time).
+ * {@code preferences}: {@code none} ({@link PreferenceStore#NONE}) or {@code in-memory} (every user has preferences: an
+ * opt-out of a channel not used here, a blocked address, and quiet hours that do not cover the run, so every
+ * notification is still sent).
+ */
+@State(Scope.Thread)
+@OperationsPerInvocation(BatchPathBenchmark.NOTIFICATIONS_PER_INVOCATION)
+public class BatchPathBenchmark {
+
+    /** Notifications processed by one invocation, whatever the batch size. */
+    static final int NOTIFICATIONS_PER_INVOCATION = 10_000;
+    /** Sets of distinct ids used in turn, so that the stores' maps are not all in the cache at once. */
+    private static final int ID_SETS = 4;
+    private static final Instant CREATED = Instant.parse("2026-12-01T00:00:00Z");
+
+    @Param({"100", "1000", "10000"})
+    public int batchSize;
+
+    @Param({"HEALTHY", "FAILING", "HANGING"})
+    public FaultMode store;
+
+    @Param({"none", "in-memory"})
+    public String dedup;
+
+    @Param({"none", "in-memory"})
+    public String preferences;
+
+    private BatchProcessor processor;
+    private InMemoryStatusStore statusStore;
+    private InMemoryDedupGuard dedupGuard;
+    /** [id set][batch] */
+    private List<NotificationRequest>[][] batches;
+    private int nextSet;
+    private int lastSet;
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        if (NOTIFICATIONS_PER_INVOCATION % batchSize != 0) {
+            throw new IllegalArgumentException("batchSize must divide " + NOTIFICATIONS_PER_INVOCATION);
+        }
+        statusStore = new InMemoryStatusStore();
+        BatchProcessor.Builder builder = BatchProcessor.builder()
+                .statusStore(statusStore)
+                .statusGuard(StatusGuardConfig.custom()
+                        .writeTimeout(Duration.ofMillis(100))
+                        .waitDurationInOpenState(Duration.ofHours(1))
+                        .build());
+        for (Channel channel : List.of(Channel.APNS, Channel.FCM)) {
+            builder.delivery(new InMemoryDelivery(channel));
+        }
+        if (dedup.equals("in-memory")) {
+            dedupGuard = new InMemoryDedupGuard();
+            builder.dedup(dedupGuard);
+        } else if (!dedup.equals("none")) {
+            throw new IllegalArgumentException("dedup: none or in-memory, was " + dedup);
+        }
+        int usersPerBatch = Math.max(1, batchSize / 2);
+        if (preferences.equals("in-memory")) {
+            InMemoryPreferenceStore store = new InMemoryPreferenceStore();
+            Preferences each = preferencesThatSendEverything();
+            for (int set = 0; set < ID_SETS; set++) {
+                for (int batch = 0; batch < NOTIFICATIONS_PER_INVOCATION / batchSize; batch++) {
+                    for (int user = 0; user < usersPerBatch; user++) {
+                        store.put(userId(set, batch, user), each);
+                    }
+                }
+            }
+            builder.preferences(store);
+        } else if (!preferences.equals("none")) {
+            throw new IllegalArgumentException("preferences: none or in-memory, was " + preferences);
+        }
+        processor = builder.build();
+        batches = buildBatches(usersPerBatch);
+
+        if (store != FaultMode.HEALTHY) {
+            statusStore.setMode(store);
+            openBreaker();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<NotificationRequest>[][] buildBatches(int usersPerBatch) {
+        int perSet = NOTIFICATIONS_PER_INVOCATION / batchSize;
+        List<NotificationRequest>[][] all = new List[ID_SETS][perSet];
+        for (int set = 0; set < ID_SETS; set++) {
+            for (int batch = 0; batch < perSet; batch++) {
+                all[set][batch] = batch("s" + set + "-b" + batch + "-", set, batch, usersPerBatch);
+            }
+        }
+        return all;
+    }
+
+    private List<NotificationRequest> batch(String idPrefix, int set, int batchIndex, int usersPerBatch) {
+        List<NotificationRequest> batch = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+            boolean apns = (i & 1) == 0;
+            batch.add(new NotificationRequest(idPrefix + i, userId(set, batchIndex, i % usersPerBatch),
+                    apns ? Channel.APNS : Channel.FCM,
+                    apns ? "6f03675a1600a35a099950d836f675cc81e74ef5e8e25d940ed904759531985d"
+                            : "fYgCfrL1spNxnyVmihA_2O76UMFxFkM",
+                    "Your code", "123456 is your code", Map.of("kind", "otp"), Priority.HIGH, CREATED, null, null));
+        }
+        return batch;
+    }
+
+    private static String userId(int set, int batch, int user) {
+        return "u-" + set + "-" + batch + "-" + user;
+    }
+
+    /** Opt-out of email, a blocked address, and quiet hours six hours away: restrictions to check, none that apply. */
+    private static Preferences preferencesThatSendEverything() {
+        ZoneId zone = ZoneId.of("Europe/Paris");
+        ZonedDateTime now = ZonedDateTime.now(zone);
+        return new Preferences(Set.of(Channel.EMAIL), Set.of("blocked@example.com"),
+                new QuietHours(now.plusHours(6).toLocalTime(), now.plusHours(7).toLocalTime(), zone));
+    }
+
+    /** Processes warm-up batches (ids of their own) until the status store's breaker is open. */
+    private void openBreaker() {
+        for (int round = 0; processor.statusStore().breakerState() != CircuitBreaker.State.OPEN; round++) {
+            if (round == 100) {
+                throw new IllegalStateException("the breaker did not open; state "
+                        + processor.statusStore().breakerState());
+            }
+            processor.process(batch("warm" + round + "-", 0, 0, 1)).join();
+        }
+    }
+
+    /** Notifications per second. */
+    @Benchmark
+    @BenchmarkMode(Mode.Throughput)
+    @OutputTimeUnit(TimeUnit.SECONDS)
+    public int throughput() {
+        return processOneSet();
+    }
+
+    /** Nanoseconds per notification. */
+    @Benchmark
+    @BenchmarkMode(Mode.AverageTime)
+    @OutputTimeUnit(TimeUnit.NANOSECONDS)
+    public int timePerNotification() {
+        return processOneSet();
+    }
+
+    private int processOneSet() {
+        List<NotificationRequest>[] set = batches[nextSet];
+        lastSet = nextSet;
+        nextSet = (nextSet + 1) % ID_SETS;
+        int statusWriteFailures = 0;
+        for (List<NotificationRequest> batch : set) {
+            statusWriteFailures += processor.process(batch).join().statusWriteFailures();
+        }
+        return statusWriteFailures;
+    }
+
+    /** Gives back the claims of the set just sent, so that it can be sent again; not measured. */
+    @TearDown(Level.Invocation)
+    public void releaseClaims() {
+        if (dedupGuard == null) {
+            return;
+        }
+        for (List<NotificationRequest> batch : batches[lastSet]) {
+            for (NotificationRequest request : batch) {
+                dedupGuard.release(request.id());
+            }
+        }
+    }
+
+    /** Fails the run if the figures would not mean what they claim: nothing sent, or the breaker not in the state. */
+    @TearDown(Level.Trial)
+    public void check() {
+        BatchOutcome last = processor.process(batches[0][0]).join();
+        if (dedupGuard != null) {
+            releaseClaimsOf(batches[0][0]);
+        }
+        if (last.count(Disposition.DELIVERED) != batchSize) {
+            throw new IllegalStateException("expected every notification delivered, got " + last.counts());
+        }
+        CircuitBreaker.State expected = store == FaultMode.HEALTHY ? CircuitBreaker.State.CLOSED
+                : CircuitBreaker.State.OPEN;
+        if (processor.statusStore().breakerState() != expected) {
+            throw new IllegalStateException("breaker " + processor.statusStore().breakerState() + ", expected "
+                    + expected);
+        }
+        if (store == FaultMode.HEALTHY && last.statusWriteFailures() != 0
+                || store != FaultMode.HEALTHY && last.statusWriteFailures() != batchSize) {
+            throw new IllegalStateException("unexpected status write failures: " + last.statusWriteFailures());
+        }
+        processor.close();
+    }
+
+    private void releaseClaimsOf(List<NotificationRequest> batch) {
+        for (NotificationRequest request : batch) {
+            dedupGuard.release(request.id());
+        }
+    }
+}
