@@ -43,6 +43,11 @@ public final class GuardedStatusStore implements StatusStore {
     private final Counter errors;
     private final Counter timeouts;
     private final Counter rejected;
+    // Set when the breaker opens: until retryAfter, a write is refused without asking the breaker, with this
+    // stackless exception shared by every refusal (its suppression is off and its cause fixed, so nothing can change
+    // it). Asking the breaker costs an event (with a ZonedDateTime), and a fresh exception a formatted message.
+    private volatile Instant retryAfter = Instant.MIN;
+    private volatile CallNotPermittedException openRefusal;
 
     public GuardedStatusStore(StatusStore delegate, StatusGuardConfig config, MeterRegistry registry) {
         this.delegate = delegate;
@@ -55,6 +60,7 @@ public final class GuardedStatusStore implements StatusStore {
                 .waitDurationInOpenState(config.waitDurationInOpenState())
                 .permittedNumberOfCallsInHalfOpenState(config.permittedCallsInHalfOpenState())
                 .clock(config.clock())
+                .writableStackTraceEnabled(false)
                 .build());
         this.dispatcher = new BoundedDispatcher(config.maxInFlight());
         this.succeeded = writes(registry, "success");
@@ -70,6 +76,10 @@ public final class GuardedStatusStore implements StatusStore {
         breaker.getEventPublisher().onStateTransition(event -> {
             CircuitBreaker.StateTransition transition = event.getStateTransition();
             if (transition.getToState() == CircuitBreaker.State.OPEN) {
+                // The breaker computed its own deadline from the same clock just before: this one is the same on a
+                // clock that tests move, and at most the few microseconds between the two readings later on a real one.
+                openRefusal = CallNotPermittedException.createCallNotPermittedException(breaker);
+                retryAfter = config.clock().instant().plus(config.waitDurationInOpenState());
                 log.warn("[status-store] breaker opened: status writes now fail fast (failure rate {}%); "
                         + "delivery continues and statuses stay PENDING until reconciled",
                         breaker.getMetrics().getFailureRate());
@@ -103,7 +113,16 @@ public final class GuardedStatusStore implements StatusStore {
      */
     @Override
     public CompletionStage<Void> record(StatusUpdate update) {
-        if (breakerRefuses()) {
+        CircuitBreaker.State state = breaker.getState();
+        if (state == CircuitBreaker.State.OPEN) {
+            CallNotPermittedException refusal = openRefusal;
+            // Within the open wait the breaker would refuse too: answer without asking it.
+            if (refusal != null && !config.clock().instant().isAfter(retryAfter)) {
+                rejected.increment();
+                return CompletableFuture.failedFuture(refusal);
+            }
+        }
+        if (breakerRefuses(state)) {
             rejected.increment();
             return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(breaker));
         }
@@ -112,8 +131,7 @@ public final class GuardedStatusStore implements StatusStore {
 
     // Checked when a write is queued and again when it starts, so that writes queued before the breaker opened do
     // not reach a store that is known to be failing.
-    private boolean breakerRefuses() {
-        CircuitBreaker.State state = breaker.getState();
+    private boolean breakerRefuses(CircuitBreaker.State state) {
         if (state != CircuitBreaker.State.OPEN && state != CircuitBreaker.State.FORCED_OPEN) {
             return false;
         }
