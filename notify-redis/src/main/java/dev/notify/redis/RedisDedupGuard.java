@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,6 +47,7 @@ public final class RedisDedupGuard implements DedupGuard {
     static final long MAX_UNCERTAIN_CLAIMS = 100_000;
 
     private final LettuceConnection owned;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final StatefulRedisConnection<String, String> connection;
     private final Pipeline pipeline;
     private final KeyLayout keys;
@@ -258,7 +260,7 @@ public final class RedisDedupGuard implements DedupGuard {
     /** Closes the connection if this guard opened it. */
     @Override
     public void close() {
-        if (owned != null) {
+        if (owned != null && closed.compareAndSet(false, true)) {
             owned.close();
         }
     }

@@ -38,6 +38,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,6 +74,7 @@ public final class RedisPreferenceStore implements PreferenceStore, TokenInvalid
             """;
 
     private final LettuceConnection owned;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private final StatefulRedisConnection<String, String> connection;
     private final RedisAsyncCommands<String, String> commands;
     private final Pipeline pipeline;
@@ -360,7 +362,7 @@ public final class RedisPreferenceStore implements PreferenceStore, TokenInvalid
     /** Closes the connection if this store opened it. */
     @Override
     public void close() {
-        if (owned != null) {
+        if (owned != null && closed.compareAndSet(false, true)) {
             owned.close();
         }
     }
