@@ -285,9 +285,18 @@ public final class BatchProcessor implements AutoCloseable {
                         "no-delivery-for-channel:" + request.channel(), null, now, 0));
                 return;
             }
-            sends.submit(() -> delivery.send(request).copy()
-                            .orTimeout(sendTimeout.toNanos(), TimeUnit.NANOSECONDS))
-                    .whenComplete((result, error) -> sent(index, request, result, error));
+            CompletableFuture<DeliveryResult> answer = sends.submit(() -> withSendTimeout(delivery.send(request)));
+            if (answer.isDone() && !answer.isCompletedExceptionally()) {
+                // Answered already (and not in error): no callback, no dependent future.
+                sent(index, request, answer.join(), null);
+            } else {
+                answer.whenComplete((result, error) -> sent(index, request, result, error));
+            }
+        }
+
+        private CompletableFuture<DeliveryResult> withSendTimeout(CompletableFuture<DeliveryResult> answer) {
+            // An answer that is there needs no deadline; otherwise a copy gets one, leaving the delivery's own alone.
+            return answer.isDone() ? answer : answer.copy().orTimeout(sendTimeout.toNanos(), TimeUnit.NANOSECONDS);
         }
 
         private void sent(int index, NotificationRequest request, DeliveryResult result, Throwable error) {
@@ -343,7 +352,17 @@ public final class BatchProcessor implements AutoCloseable {
 
         private void finishWithStatus(int index, Disposition disposition, StatusUpdate update) {
             journal.append(update);
-            statusStore.record(update).whenComplete((ok, error) -> {
+            CompletionStage<Void> write = statusStore.record(update);
+            if (write instanceof CompletableFuture<Void> written && written.isDone()) {
+                // Written or refused already: no dependent future, which for a refusal would also wrap the refusal
+                // in a new CompletionException with its stack trace.
+                if (written.isCompletedExceptionally()) {
+                    statusFailures.incrementAndGet();
+                }
+                finish(index, disposition);
+                return;
+            }
+            write.whenComplete((ok, error) -> {
                 if (error != null) {
                     statusFailures.incrementAndGet();
                 }
@@ -369,7 +388,13 @@ public final class BatchProcessor implements AutoCloseable {
     private static <T> CompletableFuture<T> bounded(Supplier<? extends CompletionStage<T>> call, Duration timeout) {
         CompletableFuture<T> result = new CompletableFuture<>();
         try {
-            call.get().whenComplete((value, error) -> {
+            CompletionStage<T> stage = call.get();
+            if (stage instanceof CompletableFuture<T> answered && answered.isDone()
+                    && !answered.isCompletedExceptionally()) {
+                // Answered already: no deadline to set, no relay. (The callers here only read it.)
+                return answered;
+            }
+            stage.whenComplete((value, error) -> {
                 if (error != null) {
                     result.completeExceptionally(error);
                 } else {

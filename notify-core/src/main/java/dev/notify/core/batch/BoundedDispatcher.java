@@ -28,6 +28,18 @@ final class BoundedDispatcher {
 
     /** Queues {@code task}; the returned stage completes as the stage the task returns, once it has run. */
     <T> CompletableFuture<T> submit(Supplier<? extends CompletionStage<T>> task) {
+        if (queue.isEmpty() && tryAcquireSlot()) {
+            // Nothing waits and a slot is free: start it here. A task that completes at once gives its slot back
+            // at once and its own future is the answer; otherwise it ends as a queued task would.
+            CompletionStage<T> stage = run(task);
+            if (stage instanceof CompletableFuture<T> future && future.isDone()) {
+                finished();
+                return future;
+            }
+            CompletableFuture<T> result = new CompletableFuture<>();
+            relay(stage, result, this::finished);
+            return result;
+        }
         Task<T> queued = new Task<>(task);
         queue.add(queued);
         drain();
@@ -47,20 +59,54 @@ final class BoundedDispatcher {
             return;
         }
         do {
-            while (inFlight.get() < maxInFlight) {
+            // Slots are taken by compare-and-set, as submit's fast path takes them, so the bound holds between both.
+            while (tryAcquireSlot()) {
                 Task<?> task = queue.poll();
                 if (task == null) {
+                    inFlight.decrementAndGet();
                     break;
                 }
-                inFlight.incrementAndGet();
                 task.start(this::finished);
             }
         } while (drainRequests.decrementAndGet() != 0);
     }
 
+    private boolean tryAcquireSlot() {
+        int current;
+        do {
+            current = inFlight.get();
+            if (current >= maxInFlight) {
+                return false;
+            }
+        } while (!inFlight.compareAndSet(current, current + 1));
+        return true;
+    }
+
     private void finished() {
         inFlight.decrementAndGet();
-        drain();
+        // A task queued after this check finds the slot free in its own drain.
+        if (!queue.isEmpty()) {
+            drain();
+        }
+    }
+
+    private static <T> CompletionStage<T> run(Supplier<? extends CompletionStage<T>> body) {
+        try {
+            return body.get();
+        } catch (Throwable thrown) {
+            return CompletableFuture.failedFuture(thrown);
+        }
+    }
+
+    private static <T> void relay(CompletionStage<T> stage, CompletableFuture<T> result, Runnable onFinished) {
+        stage.whenComplete((value, error) -> {
+            onFinished.run();
+            if (error != null) {
+                result.completeExceptionally(error);
+            } else {
+                result.complete(value);
+            }
+        });
     }
 
     private static final class Task<T> {
@@ -72,20 +118,7 @@ final class BoundedDispatcher {
         }
 
         void start(Runnable onFinished) {
-            CompletionStage<T> stage;
-            try {
-                stage = body.get();
-            } catch (Throwable thrown) {
-                stage = CompletableFuture.failedFuture(thrown);
-            }
-            stage.whenComplete((value, error) -> {
-                onFinished.run();
-                if (error != null) {
-                    result.completeExceptionally(error);
-                } else {
-                    result.complete(value);
-                }
-            });
+            relay(run(body), result, onFinished);
         }
     }
 }

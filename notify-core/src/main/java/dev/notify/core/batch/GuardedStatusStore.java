@@ -156,9 +156,17 @@ public final class GuardedStatusStore implements StatusStore {
         long start = System.nanoTime();
         CompletableFuture<Void> attempt;
         try {
+            CompletionStage<Void> written = delegate.record(update);
+            if (written instanceof CompletableFuture<Void> future && future.isDone()
+                    && !future.isCompletedExceptionally()) {
+                // Written already: no deadline to watch, no dependent futures.
+                succeeded.increment();
+                breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                return future;
+            }
             attempt = new CompletableFuture<>();
             CompletableFuture<Void> target = attempt;
-            delegate.record(update).whenComplete((ignored, error) -> {
+            written.whenComplete((ignored, error) -> {
                 if (error != null) {
                     target.completeExceptionally(error);
                 } else {
