@@ -175,9 +175,11 @@ public final class BatchProcessor implements AutoCloseable {
         }
 
         void start() {
-            List<Integer> candidates = new ArrayList<>(batch.size());
-            Set<String> seen = new HashSet<>();
-            for (int i = 0; i < batch.size(); i++) {
+            int size = batch.size();
+            int[] candidates = new int[size];
+            int candidateCount = 0;
+            Set<String> seen = new HashSet<>(Math.max(16, (int) (size / 0.75f) + 1));
+            for (int i = 0; i < size; i++) {
                 NotificationRequest request = batch.get(i);
                 if (!seen.add(request.id())) {
                     finish(i, Disposition.DUPLICATE);
@@ -185,33 +187,40 @@ public final class BatchProcessor implements AutoCloseable {
                     finishWithStatus(i, Disposition.EXPIRED,
                             StatusUpdate.of(request, DeliveryStatus.EXPIRED, "expired", null, now, 0));
                 } else {
-                    candidates.add(i);
+                    candidates[candidateCount++] = i;
                 }
             }
-            if (!candidates.isEmpty()) {
+            if (candidateCount > 0 && preferences == PreferenceStore.NONE) {
+                // NONE answers every lookup with no restriction at once: nothing to ask.
+                applyPreferences(candidates, candidateCount, Map.of(), null);
+            } else if (candidateCount > 0) {
                 Set<String> userIds = new LinkedHashSet<>();
-                for (int i : candidates) {
-                    userIds.add(batch.get(i).userId());
+                for (int c = 0; c < candidateCount; c++) {
+                    userIds.add(batch.get(candidates[c]).userId());
                 }
+                int count = candidateCount;
                 bounded(() -> preferences.lookup(userIds), lookupTimeout)
-                        .whenComplete((found, error) -> applyPreferences(candidates, found, error));
+                        .whenComplete((found, error) -> applyPreferences(candidates, count, found, error));
             }
             release();
         }
 
-        private void applyPreferences(List<Integer> candidates, Map<String, Preferences> found, Throwable error) {
+        private void applyPreferences(int[] candidates, int candidateCount, Map<String, Preferences> found,
+                                      Throwable error) {
             if (error != null) {
                 preferencesUnavailable(error);
             } else if (preferencesFailing) {
                 preferencesFailing = false;
                 log.warn("[preferences] lookups succeed again");
             }
-            List<Integer> toSend = new ArrayList<>(candidates.size());
-            for (int i : candidates) {
+            int[] toSend = new int[candidateCount];
+            int sendCount = 0;
+            for (int c = 0; c < candidateCount; c++) {
+                int i = candidates[c];
                 NotificationRequest request = batch.get(i);
                 if (error != null) {
                     if (sendWithoutPreferences.contains(request.channel())) {
-                        toSend.add(i);
+                        toSend[sendCount++] = i;
                     } else {
                         finish(i, Disposition.NOT_ATTEMPTED);
                     }
@@ -237,10 +246,10 @@ public final class BatchProcessor implements AutoCloseable {
                         continue;
                     }
                 }
-                toSend.add(i);
+                toSend[sendCount++] = i;
             }
-            if (!toSend.isEmpty()) {
-                claimAndSend(toSend);
+            if (sendCount > 0) {
+                claimAndSend(toSend, sendCount);
             }
         }
 
@@ -253,21 +262,29 @@ public final class BatchProcessor implements AutoCloseable {
             }
         }
 
-        private void claimAndSend(List<Integer> toSend) {
-            List<String> ids = new ArrayList<>(toSend.size());
-            for (int i : toSend) {
-                ids.add(batch.get(i).id());
+        private void claimAndSend(int[] toSend, int sendCount) {
+            if (dedup == DedupGuard.NONE) {
+                // NONE claims every id at once: nothing to ask.
+                for (int c = 0; c < sendCount; c++) {
+                    send(toSend[c]);
+                }
+                return;
+            }
+            List<String> ids = new ArrayList<>(sendCount);
+            for (int c = 0; c < sendCount; c++) {
+                ids.add(batch.get(toSend[c]).id());
             }
             bounded(() -> dedup.claim(ids), lookupTimeout).whenComplete((claimed, error) -> {
                 if (error != null) {
                     metrics.dedupFailure();
                     log.debug("[dedup] claim failed, the batch is held: {}", unwrap(error).toString());
-                    for (int i : toSend) {
-                        finish(i, Disposition.NOT_ATTEMPTED);
+                    for (int c = 0; c < sendCount; c++) {
+                        finish(toSend[c], Disposition.NOT_ATTEMPTED);
                     }
                     return;
                 }
-                for (int i : toSend) {
+                for (int c = 0; c < sendCount; c++) {
+                    int i = toSend[c];
                     if (claimed.contains(batch.get(i).id())) {
                         send(i);
                     } else {
