@@ -17,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,6 +49,8 @@ public final class GuardedStatusStore implements StatusStore {
     // it). Asking the breaker costs an event (with a ZonedDateTime), and a fresh exception a formatted message.
     private volatile Instant retryAfter = Instant.MIN;
     private volatile CallNotPermittedException openRefusal;
+    private final AtomicReference<CircuitBreaker.State> reportedState =
+            new AtomicReference<>(CircuitBreaker.State.CLOSED);
 
     public GuardedStatusStore(StatusStore delegate, StatusGuardConfig config, MeterRegistry registry) {
         this.delegate = delegate;
@@ -73,22 +76,34 @@ public final class GuardedStatusStore implements StatusStore {
         Gauge.builder("notify.status.writes.in_flight", dispatcher, BoundedDispatcher::inFlight)
                 .description("Status writes in flight")
                 .register(registry);
-        breaker.getEventPublisher().onStateTransition(event -> {
-            CircuitBreaker.StateTransition transition = event.getStateTransition();
-            if (transition.getToState() == CircuitBreaker.State.OPEN) {
-                // The breaker computed its own deadline from the same clock just before: this one is the same on a
-                // clock that tests move, and at most the few microseconds between the two readings later on a real one.
-                openRefusal = CallNotPermittedException.createCallNotPermittedException(breaker);
-                retryAfter = config.clock().instant().plus(config.waitDurationInOpenState());
-                log.warn("[status-store] breaker opened: status writes now fail fast (failure rate {}%); "
-                        + "delivery continues and statuses stay PENDING until reconciled",
-                        breaker.getMetrics().getFailureRate());
-            } else if (transition.getToState() == CircuitBreaker.State.CLOSED) {
-                log.warn("[status-store] breaker closed: status writes succeed again");
-            } else {
-                log.info("[status-store] breaker {}", transition);
-            }
-        });
+    }
+
+    // Transitions are noticed by looking at the state after each call that can move it, rather than through the
+    // breaker's event publisher: with any consumer registered, the breaker builds an event (with a ZonedDateTime) on
+    // every single success and error, which costs more than the rest of a healthy in-memory write. Only this class
+    // holds the breaker, so every transition follows one of its own calls.
+    private void noticeTransition() {
+        CircuitBreaker.State current = breaker.getState();
+        CircuitBreaker.State reported = reportedState.get();
+        if (current != reported && reportedState.compareAndSet(reported, current)) {
+            transitioned(CircuitBreaker.StateTransition.transitionBetween(breaker.getName(), reported, current));
+        }
+    }
+
+    private void transitioned(CircuitBreaker.StateTransition transition) {
+        if (transition.getToState() == CircuitBreaker.State.OPEN) {
+            // The breaker computed its own deadline from the same clock just before: this one is the same on a
+            // clock that tests move, and at most the few microseconds between the two readings later on a real one.
+            openRefusal = CallNotPermittedException.createCallNotPermittedException(breaker);
+            retryAfter = config.clock().instant().plus(config.waitDurationInOpenState());
+            log.warn("[status-store] breaker opened: status writes now fail fast (failure rate {}%); "
+                    + "delivery continues and statuses stay PENDING until reconciled",
+                    breaker.getMetrics().getFailureRate());
+        } else if (transition.getToState() == CircuitBreaker.State.CLOSED) {
+            log.warn("[status-store] breaker closed: status writes succeed again");
+        } else {
+            log.info("[status-store] breaker {}", transition);
+        }
     }
 
     private static Counter writes(MeterRegistry registry, String result) {
@@ -141,7 +156,9 @@ public final class GuardedStatusStore implements StatusStore {
     private boolean breakerWaitOver() {
         // In the open state tryAcquirePermission moves to half-open once the wait is over; it must not be called
         // merely to look, since a granted permission has to be given back.
-        if (breaker.tryAcquirePermission()) {
+        boolean permitted = breaker.tryAcquirePermission();
+        noticeTransition();
+        if (permitted) {
             breaker.releasePermission();
             return true;
         }
@@ -149,7 +166,9 @@ public final class GuardedStatusStore implements StatusStore {
     }
 
     private CompletionStage<Void> write(StatusUpdate update) {
-        if (!breaker.tryAcquirePermission()) {
+        boolean permitted = breaker.tryAcquirePermission();
+        noticeTransition();
+        if (!permitted) {
             rejected.increment();
             return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(breaker));
         }
@@ -162,6 +181,7 @@ public final class GuardedStatusStore implements StatusStore {
                 // Written already: no deadline to watch, no dependent futures.
                 succeeded.increment();
                 breaker.onSuccess(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                noticeTransition();
                 return future;
             }
             attempt = new CompletableFuture<>();
@@ -187,6 +207,7 @@ public final class GuardedStatusStore implements StatusStore {
                         (cause instanceof TimeoutException ? timeouts : errors).increment();
                         breaker.onError(elapsed, TimeUnit.NANOSECONDS, cause);
                     }
+                    noticeTransition();
                 });
     }
 
