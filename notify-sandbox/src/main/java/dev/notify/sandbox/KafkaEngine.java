@@ -6,6 +6,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +19,11 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.utils.Time;
@@ -55,6 +61,7 @@ public final class KafkaEngine implements Engine {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEngine.class);
     private static final int NODE_ID = 1;
+    private static final Duration TOPIC_TIMEOUT = Duration.ofSeconds(30);
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
 
     private final Path configuredDataDirectory;
@@ -140,8 +147,13 @@ public final class KafkaEngine implements Engine {
     }
 
     /**
-     * Creates a topic with replication factor 1 and waits until the controller has created it; does
-     * nothing when a topic of that name exists already.
+     * Creates a topic with replication factor 1, unless a topic of that name exists, and returns once every
+     * partition's leader answers (a ListOffsets request succeeds on each).
+     *
+     * <p>Waiting for the leader matters: the controller acknowledges a new topic, and clients see it in
+     * metadata, a moment before the broker leads its partitions. An idempotent producer (the default) whose
+     * first batch meets that moment gets NOT_LEADER_OR_FOLLOWER, and if a later batch then lands first, it
+     * retries the first one with OUT_OF_ORDER_SEQUENCE_NUMBER until delivery.timeout.ms (2 minutes) runs out.
      */
     public void createTopic(String name, int partitions) {
         Objects.requireNonNull(name, "name");
@@ -150,18 +162,47 @@ public final class KafkaEngine implements Engine {
         }
         Properties adminProperties = new Properties();
         adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        long deadline = System.nanoTime() + TOPIC_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(adminProperties)) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new EngineException("cannot create topic " + name, e.getCause());
+            try {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(TOPIC_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw new EngineException("cannot create topic " + name, e.getCause());
+                }
             }
+            awaitLeaders(admin, List.of(name), deadline);
         } catch (TimeoutException e) {
-            throw new EngineException("topic " + name + " not created within 30 s", e);
+            throw new EngineException("topic " + name + " not ready within " + TOPIC_TIMEOUT, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new EngineException("interrupted while creating topic " + name, e);
         }
+    }
+
+    /** Waits until a ListOffsets request succeeds on every partition of the topics. */
+    private static void awaitLeaders(Admin admin, Collection<String> topics, long deadlineNanos) throws InterruptedException, TimeoutException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Throwable last = null;
+        while (System.nanoTime() - deadlineNanos < 0) {
+            try {
+                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                for (TopicDescription description : admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).values()) {
+                    description.partitions().forEach(partition ->
+                            latest.put(new TopicPartition(description.name(), partition.partition()), OffsetSpec.latest()));
+                }
+                admin.listOffsets(latest).all().get(5, TimeUnit.SECONDS);
+                return;
+            } catch (ExecutionException | TimeoutException e) {
+                last = e;
+                TimeUnit.MILLISECONDS.sleep(50);
+            }
+        }
+        TimeoutException timeout = new TimeoutException("partitions of " + topics + " have no answering leader");
+        timeout.initCause(last);
+        throw timeout;
     }
 
     /** The log folder (records, offsets and KRaft metadata), or null before the first start. */
@@ -259,6 +300,9 @@ public final class KafkaEngine implements Engine {
             while (true) {
                 try {
                     if (!admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty()) {
+                        // After a restart, also wait until the broker leads every partition it had.
+                        awaitLeaders(admin, admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                                .get(5, TimeUnit.SECONDS), deadlineNanos);
                         return;
                     }
                 } catch (ExecutionException | TimeoutException e) {

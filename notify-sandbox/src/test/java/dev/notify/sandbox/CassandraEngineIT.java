@@ -112,6 +112,27 @@ class CassandraEngineIT {
         }
     }
 
+    @Test
+    void should_keep_rows_across_a_graceful_restart(CassandraEngine cassandra) {
+        try (CqlSession session = connect(cassandra)) {
+            // Given
+            createTable(session, "rows_restart");
+            for (int id = 0; id < 20; id++) {
+                insert(session, "rows_restart", id, "value-" + id);
+            }
+            java.net.InetSocketAddress address = cassandra.contactPoint();
+
+            // When: SIGTERM, wait for the exit, fork again on the same folder and ports
+            cassandra.restart();
+
+            // Then
+            assertThat(cassandra.isRunning()).isTrue();
+            assertThat(cassandra.contactPoint()).isEqualTo(address);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+                    .untilAsserted(() -> assertThat(readAll(session, "rows_restart")).hasSize(20).containsEntry(19, "value-19"));
+        }
+    }
+
     /** A session with a 1 s request timeout and a reconnection policy quick enough for a test. */
     private static CqlSession connect(CassandraEngine cassandra) {
         DriverConfigLoader config = DriverConfigLoader.programmaticBuilder()
