@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -18,10 +19,13 @@ import java.util.function.Supplier;
  *   <li>{@code notify.redis.dedup.hits} (counter): claims refused because the id was claimed already, i.e.
  *       re-sends stopped;</li>
  *   <li>{@code notify.redis.dedup.failures} (counter): claim calls that failed;</li>
- *   <li>{@code notify.redis.commands.awaited} (gauge, tag {@code component}): commands sent and not yet answered.</li>
+ *   <li>{@code notify.redis.commands.awaited} (gauge, tag {@code component} = {@code preferences-N} | {@code dedup-N}, one per adapter instance): commands
+ *       sent and not yet answered.</li>
  * </ul>
  */
 final class RedisMetrics {
+
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final MeterRegistry registry;
     private final Timer lookupSuccess;
@@ -50,8 +54,10 @@ final class RedisMetrics {
                 .description("Dedup claim calls that failed").register(registry);
     }
 
+    /** Registers the gauge of one adapter instance; {@code component} names it uniquely within the process. */
     void awaitedCommands(String component, Supplier<Number> awaited) {
-        Gauge.builder("notify.redis.commands.awaited", awaited).tag("component", component)
+        Gauge.builder("notify.redis.commands.awaited", awaited)
+                .tag("component", component + "-" + INSTANCES.incrementAndGet())
                 .description("Redis commands sent and not yet answered").register(registry);
     }
 

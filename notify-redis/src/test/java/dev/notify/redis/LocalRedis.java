@@ -18,6 +18,8 @@ import redis.embedded.RedisServer;
  */
 final class LocalRedis implements AutoCloseable {
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(LocalRedis.class);
+
     private final Path dir;
     private final int port;
     private RedisServer server;
@@ -43,6 +45,7 @@ final class LocalRedis implements AutoCloseable {
         if (server != null) {
             return;
         }
+        long begin = System.nanoTime();
         try {
             RedisServer candidate = RedisServer.newRedisServer()
                     .bind("127.0.0.1")
@@ -56,6 +59,7 @@ final class LocalRedis implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("redis-server did not start on 127.0.0.1:" + port, e);
         }
+        log.info("[redis {}] started in {} ms", port, (System.nanoTime() - begin) / 1_000_000);
     }
 
     /** Stops the server (SIGTERM); its keys are kept only if {@link #snapshotAndStop()} was used. */
@@ -63,6 +67,7 @@ final class LocalRedis implements AutoCloseable {
         if (server == null) {
             return;
         }
+        long begin = System.nanoTime();
         try {
             server.stop();
         } catch (IOException e) {
@@ -70,13 +75,16 @@ final class LocalRedis implements AutoCloseable {
         } finally {
             server = null;
         }
+        log.info("[redis {}] stopped in {} ms", port, (System.nanoTime() - begin) / 1_000_000);
     }
 
     /** Writes a snapshot (SAVE) into the temporary folder, then stops; {@link #start()} loads it. */
     void snapshotAndStop() {
+        long begin = System.nanoTime();
         try (Admin admin = new Admin(uri())) {
             admin.commands().save();
         }
+        log.info("[redis {}] snapshot in {} ms", port, (System.nanoTime() - begin) / 1_000_000);
         stop();
     }
 
