@@ -48,7 +48,10 @@ final class LettuceConnection implements AutoCloseable {
                 .build();
         try {
             RedisURI uri = RedisURI.create(config.uri());
-            uri.setTimeout(config.commandTimeout());
+            // The URI's timeout bounds the connection handshake (HELLO, AUTH, SELECT); commands have their own,
+            // fixed by the timeout options.
+            uri.setTimeout(config.connectTimeout().compareTo(config.commandTimeout()) > 0
+                    ? config.connectTimeout() : config.commandTimeout());
             RedisClient client = RedisClient.create(resources, uri);
             client.setOptions(clientOptions(config));
             try {

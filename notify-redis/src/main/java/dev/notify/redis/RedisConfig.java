@@ -241,7 +241,10 @@ public final class RedisConfig {
             return this;
         }
 
-        /** Deadline of establishing a connection. Default {@link #DEFAULT_CONNECT_TIMEOUT}. */
+        /**
+         * Deadline of establishing a connection, handshake included (at least the command timeout). Default
+         * {@link #DEFAULT_CONNECT_TIMEOUT}.
+         */
         public Builder connectTimeout(Duration connectTimeout) {
             this.connectTimeout = positive(connectTimeout, "connectTimeout");
             return this;

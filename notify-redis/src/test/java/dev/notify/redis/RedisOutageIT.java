@@ -56,7 +56,7 @@ class RedisOutageIT {
         redis = LocalRedis.started();
         RedisConfig config = RedisConfig.builder()
                 .uri(redis.uri())
-                .commandTimeout(Duration.ofMillis(300))
+                .commandTimeout(Duration.ofSeconds(1))
                 .maxReconnectDelay(Duration.ofMillis(200))
                 .requestQueueSize(REQUEST_QUEUE_SIZE)
                 // short, so that the outage outlasts the cache and lookups fail as well as claims
@@ -158,7 +158,6 @@ class RedisOutageIT {
                 .statusStore(statuses)
                 .preferences(store)
                 .dedup(guard)
-                .lookupTimeout(Duration.ofSeconds(1))
                 .build();
         Worker worker = new Worker(records, processor, 1_500);
         long heapBefore = usedHeapAfterGc();
@@ -214,6 +213,41 @@ class RedisOutageIT {
                 .isLessThan(32L * 1024 * 1024);
         assertThat(store.awaitedCommands() + guard.awaitedCommands()).isZero();
         processor.close();
+    }
+
+    @Test
+    void should_refuse_commands_beyond_the_request_queue_bound_while_redis_stalls() {
+        // Given: a store whose connection takes at most 100 commands; Redis stalls (CLIENT PAUSE) for 1 s
+        RedisConfig small = RedisConfig.builder().uri(redis.uri()).requestQueueSize(100)
+                .commandTimeout(Duration.ofMillis(500)).preferenceCacheTtl(Duration.ZERO).build();
+        try (RedisPreferenceStore bounded = RedisPreferenceStore.create(small, registry);
+             LocalRedis.Admin admin = new LocalRedis.Admin(redis.uri())) {
+            admin.commands().clientPause(1_000);
+            List<String> first = new ArrayList<>();
+            List<String> second = new ArrayList<>();
+            for (int u = 0; u < 80; u++) {
+                first.add(user(u));
+                second.add(user(1_000 + u));
+            }
+
+            // When: 80 lookups wait for the stalled server, and 80 more are asked for
+            CompletableFuture<?> waiting = bounded.lookup(first).toCompletableFuture();
+            int awaitedWhileStalled = bounded.awaitedCommands();
+            long begin = System.nanoTime();
+            CompletableFuture<?> refused = bounded.lookup(second).toCompletableFuture();
+            Throwable refusal = refused.handle((ok, error) -> error).join();
+            Duration refusedAfter = Duration.ofNanos(System.nanoTime() - begin);
+
+            // Then: the second is refused at once instead of queued; the first fails at its deadline
+            assertThat(awaitedWhileStalled).isEqualTo(80);
+            assertThat(refusal).isNotNull().hasMessageContaining("Request queue size exceeded");
+            assertThat(refusedAfter).isLessThan(Duration.ofMillis(400));
+            assertThat(waiting.handle((ok, error) -> error).join()).isNotNull();
+            assertThat(bounded.mostAwaitedCommands()).isLessThanOrEqualTo(160);
+            await().atMost(Duration.ofSeconds(5)).until(() -> bounded.awaitedCommands() == 0);
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(bounded.lookup(List.of(user(1))).toCompletableFuture().join()).hasSize(1));
+        }
     }
 
     private static String user(int u) {
