@@ -48,7 +48,9 @@ class StalePendingIT {
 
     @BeforeAll
     static void writeTenThousandNotifications(CassandraEngine cassandra) {
-        CassandraStoreConfig config = ItSupport.config(cassandra, KEYSPACE).indexTtl(Duration.ofDays(3)).build();
+        // a bulk load on a shared 2-core machine: a long timeout
+        CassandraStoreConfig config = ItSupport.config(cassandra, KEYSPACE).indexTtl(Duration.ofDays(3))
+                .requestTimeout(Duration.ofSeconds(10)).build();
         SchemaMigration.migrate(config);
         try (CqlSession session = CassandraSessionFactory.open(config)) {
             // a rerun of the build without clean finds the previous run's rows
@@ -60,7 +62,7 @@ class StalePendingIT {
         store = CassandraStatusStore.connect(config, Clock.fixed(NOW, ZoneOffset.UTC));
 
         Random random = new Random(42);
-        Semaphore window = new Semaphore(200);
+        Semaphore window = new Semaphore(64);
         List<CompletableFuture<Void>> writes = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < ROWS; i++) {
