@@ -6,6 +6,7 @@ import dev.notify.core.Receipt;
 import dev.notify.core.StatusUpdate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -92,7 +93,9 @@ final class ReconcileScenario {
 
     private void plan(Channel channel, String id, int k, int n, Instant created, String sid) {
         Instant journalTime = created.plusMillis(2_000);
-        Instant pushTime = created.plusMillis(30_000);
+        // SendGrid events carry whole seconds
+        Instant pushTime = channel == Channel.EMAIL ? created.plusSeconds(30).truncatedTo(ChronoUnit.SECONDS)
+                : created.plusMillis(30_000);
         Instant queryTime = created.plusMillis(60_000);
         switch (channel) {
             case APNS -> {
@@ -108,7 +111,7 @@ final class ReconcileScenario {
                 } else {
                     if (k % 5 == 0) {
                         push(id, channel, new Receipt(Receipt.State.PENDING_AT_PROVIDER, "processed", "sg-" + id,
-                                created.plusMillis(10_000)));
+                                pushTime.minusSeconds(20)));
                     }
                     boolean bounced = k % 3 == 0;
                     Receipt receipt = bounced
