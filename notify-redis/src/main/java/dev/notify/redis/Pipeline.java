@@ -1,5 +1,6 @@
 package dev.notify.redis;
 
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.RedisCommand;
@@ -7,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -50,13 +52,40 @@ final class Pipeline {
                     command.cancel(false);
                 }
             }
-        }).thenApply(ok -> {
+        }).handle((ok, error) -> {
+            if (error != null) {
+                throw new CompletionException(refusal(pending, error));
+            }
             List<T> replies = new ArrayList<>(count);
             for (AsyncCommand<String, String, T> command : pending) {
                 replies.add(command.join());
             }
             return replies;
         });
+    }
+
+    /**
+     * The failure to report: when Redis refused one of the commands (an error reply such as WRONGTYPE), which
+     * command and key, so that an operator can find the bad key; otherwise the failure itself.
+     */
+    private static Throwable refusal(List<? extends AsyncCommand<String, String, ?>> pending, Throwable error) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        for (AsyncCommand<String, String, ?> command : pending) {
+            if (command.isCompletedExceptionally() && !command.isCancelled()) {
+                Throwable failure = command.handle((value, thrown) -> thrown).join();
+                if (failure instanceof RedisCommandExecutionException refused) {
+                    String arguments = command.getArgs() == null ? "" : command.getArgs().toCommandString();
+                    String first = arguments.isEmpty() ? "" : arguments.split(" ", 2)[0];
+                    if (first.startsWith("key<") && first.endsWith(">")) {
+                        first = first.substring(4, first.length() - 1);
+                    }
+                    String key = first.isEmpty() ? "" : " " + first;
+                    return new RedisCommandExecutionException(
+                            "Redis refused " + command.getType() + key + ": " + refused.getMessage(), refused);
+                }
+            }
+        }
+        return cause;
     }
 
     /** Commands sent and not yet answered, failed or cancelled. */

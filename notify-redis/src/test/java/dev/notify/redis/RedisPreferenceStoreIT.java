@@ -267,6 +267,33 @@ class RedisPreferenceStoreIT {
     }
 
     @Test
+    void should_hold_the_batch_and_name_the_key_when_redis_refuses_to_read_a_users_preferences() {
+        // Given: someone wrote a plain string where a user's preference hash belongs
+        String badKey = config.keyPrefix() + "pref:henry";
+        try (LocalRedis.Admin admin = new LocalRedis.Admin(redis.uri())) {
+            admin.commands().set(badKey, "opted out");
+        }
+        store.optOut("ivy", Channel.SMS).toCompletableFuture().join();
+
+        // When
+        BatchOutcome outcome;
+        try (BatchProcessor processor = processor().build()) {
+            outcome = processor.process(List.of(sms("w1", "henry", "+15550500", NOW),
+                    sms("w2", "ivy", "+15550600", NOW))).join();
+        }
+        Throwable failure;
+        try (RedisPreferenceStore another = RedisPreferenceStore.create(config, registry)) {
+            failure = another.lookup(List.of("henry", "ivy")).toCompletableFuture().handle((ok, error) -> error).join();
+        }
+
+        // Then: nothing is sent whose preferences could not be read, and the log says which key is bad
+        assertThat(outcome.dispositions()).containsExactly(Disposition.NOT_ATTEMPTED, Disposition.NOT_ATTEMPTED);
+        assertThat(smsDelivery.sends()).isZero();
+        assertThat(failure).hasMessageContaining("HGETALL " + badKey).hasMessageContaining("WRONGTYPE");
+        assertThat(registry.get("notify.redis.lookup.failures").counter().count()).isEqualTo(2.0);
+    }
+
+    @Test
     void should_read_every_user_of_a_large_batch_in_one_lookup() {
         // Given: 1,000 users, every third opted out of SMS
         List<String> users = new ArrayList<>();
