@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 /**
- * Pushy's {@link MockApnsServer} on loopback, with credentials generated at start: a self-signed EC certificate for
+ * Pushy's {@link MockApnsServer} on loopback, with credentials generated at run time (once per JVM): a self-signed EC certificate for
  * {@code localhost} and a token-auth signing key. It checks the topic, answers as scripted ({@link
  * #rejectNext}, {@link #rejectToken}, {@link #unregister}), accepts the rest, and counts what it received and
  * accepted per apns-id. {@link #configBuilder()} gives an {@link ApnsConfig.Builder} aimed at it and sharing its
@@ -55,9 +55,9 @@ public final class SandboxApnsServer implements AutoCloseable {
     private final AtomicInteger accepted = new AtomicInteger();
 
     private SandboxApnsServer(int port) throws SSLException, InterruptedException {
-        KeyPair serverKey = SandboxCertificates.ecKeyPair();
-        this.certificate = SandboxCertificates.selfSignedLocalhost(serverKey);
-        this.signingKey = (ECPrivateKey) SandboxCertificates.ecKeyPair().getPrivate();
+        KeyPair serverKey = Credentials.SERVER_KEY;
+        this.certificate = Credentials.CERTIFICATE;
+        this.signingKey = Credentials.SIGNING_KEY;
         this.eventLoopGroup = new NioEventLoopGroup(2);
         this.server = new MockApnsServerBuilder()
                 .setServerCredentials(new X509Certificate[] {certificate}, serverKey.getPrivate(), null)
@@ -71,6 +71,13 @@ public final class SandboxApnsServer implements AutoCloseable {
             eventLoopGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS);
             throw new IllegalStateException("cannot start the APNs sandbox on port " + port, e);
         }
+    }
+
+    /** Credentials generated once per JVM, at first use. */
+    private static final class Credentials {
+        static final KeyPair SERVER_KEY = SandboxCertificates.ecKeyPair();
+        static final X509Certificate CERTIFICATE = SandboxCertificates.selfSignedLocalhost(SERVER_KEY);
+        static final ECPrivateKey SIGNING_KEY = (ECPrivateKey) SandboxCertificates.ecKeyPair().getPrivate();
     }
 
     /** Starts on {@code port}, 0 for any free port. */

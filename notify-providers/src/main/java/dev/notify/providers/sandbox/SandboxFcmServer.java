@@ -37,15 +37,24 @@ public final class SandboxFcmServer extends SandboxHttpPeer {
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicLong tokenRequests = new AtomicLong();
 
-    /** Starts on {@code port} (0 for any free port) with a freshly generated service-account key. */
+    /** Starts on {@code port} (0 for any free port) with the service-account key generated for this JVM. */
     public SandboxFcmServer(int port) {
         super("fcm", port);
-        try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-            generator.initialize(2048);
-            this.serviceAccountKey = generator.generateKeyPair();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot generate the sandbox service-account key", e);
+        this.serviceAccountKey = ServiceAccountKey.KEY_PAIR;
+    }
+
+    /** One RSA key per JVM: generating one costs seconds of CPU on a busy machine. 1024 bits: a sandbox only. */
+    private static final class ServiceAccountKey {
+        static final KeyPair KEY_PAIR = generate();
+
+        private static KeyPair generate() {
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(1024);
+                return generator.generateKeyPair();
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("cannot generate the sandbox service-account key", e);
+            }
         }
     }
 

@@ -55,17 +55,18 @@ public final class SandboxProviders implements AutoCloseable {
     private final Map<Channel, ReceiptQuery> receiptQueries = new EnumMap<>(Channel.class);
     private final TwilioReceiptQuery twilioReceipts;
 
-    private SandboxProviders(MeterRegistry meterRegistry, SmsOptOutListener optOutListener) {
-        this.apns = SandboxApnsServer.start(0);
-        this.twilio = new SandboxTwilioServer(0, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN);
-        this.sendGrid = new SandboxSendGridServer(0, SENDGRID_API_KEY);
-        this.fcm = new SandboxFcmServer(0);
+    private SandboxProviders(Builder builder) {
+        MeterRegistry meterRegistry = builder.meterRegistry;
+        this.apns = SandboxApnsServer.start(builder.apnsPort);
+        this.twilio = new SandboxTwilioServer(builder.twilioPort, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN);
+        this.sendGrid = new SandboxSendGridServer(builder.sendGridPort, SENDGRID_API_KEY);
+        this.fcm = new SandboxFcmServer(builder.fcmPort);
         this.twilioConfig = TwilioConfig.builder()
                 .accountSid(TWILIO_ACCOUNT_SID)
                 .authToken(TWILIO_AUTH_TOKEN)
                 .from(TWILIO_FROM)
                 .baseUrl(URI.create(twilio.baseUrl()))
-                .statusCallbackBaseUrl(URI.create("http://localhost:8080/webhooks/twilio/status"))
+                .statusCallbackBaseUrl(builder.statusCallbackBaseUrl)
                 .build();
         this.sendGridConfig = SendGridConfig.builder()
                 .apiKey(SENDGRID_API_KEY)
@@ -75,7 +76,7 @@ public final class SandboxProviders implements AutoCloseable {
                 .build();
         deliveries.put(Channel.APNS, new ApnsDelivery(apns.configBuilder().build(), meterRegistry));
         deliveries.put(Channel.FCM, new FcmDelivery(fcm.configBuilder().build()));
-        deliveries.put(Channel.SMS, new TwilioSmsDelivery(twilioConfig, optOutListener));
+        deliveries.put(Channel.SMS, new TwilioSmsDelivery(twilioConfig, builder.optOutListener));
         deliveries.put(Channel.EMAIL, new SendGridDelivery(sendGridConfig));
         this.twilioReceipts = new TwilioReceiptQuery(twilioConfig);
         receiptQueries.put(Channel.SMS, twilioReceipts);
@@ -86,13 +87,58 @@ public final class SandboxProviders implements AutoCloseable {
                 twilio.port(), sendGrid.port());
     }
 
-    /** Starts the four peers on free ports, with a private meter registry and no opt-out listener. */
+    /** Starts the four peers on free ports, with a private meter registry, no opt-out listener, no StatusCallback. */
     public static SandboxProviders start() {
-        return start(new SimpleMeterRegistry(), SmsOptOutListener.NONE);
+        return builder().start();
     }
 
-    public static SandboxProviders start(MeterRegistry meterRegistry, SmsOptOutListener optOutListener) {
-        return new SandboxProviders(meterRegistry, optOutListener);
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Options of a sandbox; every one has a default. */
+    public static final class Builder {
+        private MeterRegistry meterRegistry = new SimpleMeterRegistry();
+        private SmsOptOutListener optOutListener = SmsOptOutListener.NONE;
+        private URI statusCallbackBaseUrl;
+        private int apnsPort;
+        private int fcmPort;
+        private int twilioPort;
+        private int sendGridPort;
+
+        private Builder() {
+        }
+
+        /** Where APNs configuration-error counters go; default a private registry. */
+        public Builder meterRegistry(MeterRegistry meterRegistry) {
+            this.meterRegistry = java.util.Objects.requireNonNull(meterRegistry, "meterRegistry");
+            return this;
+        }
+
+        /** Told of SMS opt-outs (Twilio 21610); default none. */
+        public Builder optOutListener(SmsOptOutListener optOutListener) {
+            this.optOutListener = optOutListener == null ? SmsOptOutListener.NONE : optOutListener;
+            return this;
+        }
+
+        /** The StatusCallback base URL sent with each SMS; default none. */
+        public Builder statusCallbackBaseUrl(URI statusCallbackBaseUrl) {
+            this.statusCallbackBaseUrl = statusCallbackBaseUrl;
+            return this;
+        }
+
+        /** Fixed ports for the four peers; default 0 each (any free port). */
+        public Builder ports(int apnsPort, int fcmPort, int twilioPort, int sendGridPort) {
+            this.apnsPort = apnsPort;
+            this.fcmPort = fcmPort;
+            this.twilioPort = twilioPort;
+            this.sendGridPort = sendGridPort;
+            return this;
+        }
+
+        public SandboxProviders start() {
+            return new SandboxProviders(this);
+        }
     }
 
     /** The delivery for {@code channel}, owned by the sandbox (closed by {@link #close()}). */
