@@ -49,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * that can still be alive ({@code now - indexTtl}) to the bucket of {@code createdBefore}, each as a range read
  * {@code created_at < createdBefore}, and checks each entry against its status row: only rows still PENDING are
  * returned (the status row is the authority; the index is a hint). Order is by creation time within a partition and
- * by bucket across partitions. A page holds at most {@code pageSize} records; the cursor is opaque.
+ * by bucket across partitions. A page holds at most {@code pageSize} records; the cursor is opaque. The scan reads at
+ * most {@value #MAX_SCAN_FETCH} entries at a time (and never more than half of
+ * {@link CassandraStoreConfig#maxInFlight()}), so that it leaves request slots to the delivery path's writes.
  *
  * <h2>Failures</h2>
  * Every failure completes the stage exceptionally with the driver's exception (a timeout, no node available, a
@@ -59,6 +61,9 @@ public final class CassandraStatusStore implements StatusStore {
 
     private static final Logger log = LoggerFactory.getLogger(CassandraStatusStore.class);
 
+    /** Index entries read at once by the stale scan, each then checked against its status row in parallel. */
+    public static final int MAX_SCAN_FETCH = 100;
+
     private static final String STATUS_COLUMNS =
             "id, status, channel, user_id, created_at, updated_at, delivered_at, provider_message_id, reason, attempts";
 
@@ -67,6 +72,7 @@ public final class CassandraStatusStore implements StatusStore {
     private final CassandraStoreConfig config;
     private final PendingIndexLayout layout;
     private final Clock clock;
+    private final int scanFetchSize;
     private final PreparedStatement insertStatus;
     private final PreparedStatement selectStatus;
     private final PreparedStatement insertPending;
@@ -79,6 +85,8 @@ public final class CassandraStatusStore implements StatusStore {
         this.config = config;
         this.layout = new PendingIndexLayout(config.bucketSize(), config.shards());
         this.clock = clock;
+        // the scan's status reads take at most half the request slots: the delivery path's writes share them
+        this.scanFetchSize = Math.max(1, Math.min(MAX_SCAN_FETCH, config.maxInFlight() / 2));
         checkSchema(session, config);
         String keyspace = config.keyspace();
         String status = keyspace + "." + SchemaMigration.STATUS_TABLE;
@@ -260,7 +268,7 @@ public final class CassandraStatusStore implements StatusStore {
     }
 
     // Reads partition after partition until the page is full or the last bucket is done. Each step is one range read
-    // of at most the records still missing, then one status read per entry, in parallel.
+    // of at most the records still missing (and at most scanFetchSize), then one status read per entry, in parallel.
     private CompletionStage<StalePage> scan(Instant createdBefore, long lastBucket, int pageSize, StaleCursor position,
                                             List<StatusRecord> collected) {
         if (position.bucket() > lastBucket) {
@@ -273,7 +281,7 @@ public final class CassandraStatusStore implements StatusStore {
                 .setLong("bucket", position.bucket())
                 .setInt("shard", position.shard())
                 .setInstant("created_before", createdBefore)
-                .setPageSize(pageSize - collected.size())
+                .setPageSize(Math.min(pageSize - collected.size(), scanFetchSize))
                 .setPagingState(position.pagingState());
         return execute(read, false).thenCompose(result -> {
             List<String> ids = new ArrayList<>();

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -82,8 +83,8 @@ record StaleCursor(long createdBeforeMillis, long bucket, int shard, ByteBuffer 
             }
             if (createdBeforeMillis != expectedCreatedBeforeMillis) {
                 throw new IllegalArgumentException("the cursor belongs to a scan of PENDING created before "
-                        + java.time.Instant.ofEpochMilli(createdBeforeMillis) + ", not "
-                        + java.time.Instant.ofEpochMilli(expectedCreatedBeforeMillis));
+                        + Instant.ofEpochMilli(createdBeforeMillis) + ", not "
+                        + Instant.ofEpochMilli(expectedCreatedBeforeMillis));
             }
             return new StaleCursor(createdBeforeMillis, bucket, shard, pagingState);
         } catch (BufferUnderflowException | NegativeArraySizeException e) {
