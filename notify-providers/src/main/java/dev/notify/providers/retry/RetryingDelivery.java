@@ -33,6 +33,10 @@ import org.slf4j.LoggerFactory;
  * future completes by the total time in every case ({@link DeliveryTimeoutException} if an attempt is still out).
  * A {@link DeliveryResult.Rejected} is final and never retried, nor is an exception that is not retriable.
  *
+ * <p>Each send schedules one deadline task on the scheduler and cancels it when done: give a
+ * {@code ScheduledThreadPoolExecutor} {@code setRemoveOnCancelPolicy(true)} so that cancelled deadlines do not pile
+ * up in its queue at high rates.
+ *
  * <p>Retried sends carry the same request, so adapters that derive the provider-side id from the notification id
  * (APNs' apns-id) send the same id again.
  */
