@@ -1,6 +1,7 @@
 package dev.notify.cassandra;
 
 import com.datastax.oss.driver.api.core.CqlSession;
+import com.datastax.oss.driver.api.core.DriverException;
 import com.datastax.oss.driver.api.core.cql.AsyncResultSet;
 import com.datastax.oss.driver.api.core.cql.BoundStatement;
 import com.datastax.oss.driver.api.core.cql.BoundStatementBuilder;
@@ -152,8 +153,13 @@ public final class CassandraStatusStore implements StatusStore {
     }
 
     private PreparedStatement prepare(String cql) {
-        return session.prepare(SimpleStatement.newInstance(cql).setIdempotent(true)
-                .setTimeout(SchemaMigration.DDL_TIMEOUT));
+        try {
+            return session.prepare(SimpleStatement.newInstance(cql).setIdempotent(true)
+                    .setTimeout(SchemaMigration.DDL_TIMEOUT));
+        } catch (DriverException e) {
+            throw new CassandraReadinessException("Cassandra at " + config.contactPoints()
+                    + " could not prepare the status store's statements: " + e, e);
+        }
     }
 
     @Override
