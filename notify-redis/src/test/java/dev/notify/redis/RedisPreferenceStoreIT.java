@@ -294,6 +294,28 @@ class RedisPreferenceStoreIT {
     }
 
     @Test
+    void should_work_on_a_connection_the_caller_owns_and_leave_it_open() {
+        io.lettuce.core.RedisClient client = io.lettuce.core.RedisClient.create(redis.uri());
+        client.setOptions(RedisPreferenceStore.recommendedClientOptions(config));
+        try (io.lettuce.core.api.StatefulRedisConnection<String, String> shared = client.connect()) {
+            RedisPreferenceStore sharedStore = RedisPreferenceStore.using(shared, config, registry);
+            RedisDedupGuard sharedGuard = RedisDedupGuard.using(shared, config, registry);
+
+            sharedStore.optOut("jack", Channel.FCM).toCompletableFuture().join();
+            Set<String> claimed = sharedGuard.claim(List.of("s1")).toCompletableFuture().join();
+            sharedStore.close();
+            sharedGuard.close();
+
+            assertThat(claimed).containsExactly("s1");
+            assertThat(shared.isOpen()).isTrue();
+            assertThat(shared.sync().hget(config.keyPrefix() + "pref:jack", "optout:FCM")).isNotNull();
+            assertThat(shared.sync().get(config.keyPrefix() + "dedup:s1")).isNotNull();
+        } finally {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
     void should_read_every_user_of_a_large_batch_in_one_lookup() {
         // Given: 1,000 users, every third opted out of SMS
         List<String> users = new ArrayList<>();
