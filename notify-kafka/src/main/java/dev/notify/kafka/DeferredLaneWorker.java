@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -101,7 +102,7 @@ public final class DeferredLaneWorker implements Runnable, AutoCloseable {
             return new DeferredLaneWorker(consumer, new KafkaProducer<>(producerProperties), delayTopic, targetTopic,
                     Clock.systemUTC());
         } catch (KafkaException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
     }
@@ -130,7 +131,7 @@ public final class DeferredLaneWorker implements Runnable, AutoCloseable {
             log.error("[deferred {}] loop stopped by an unexpected error", delayTopic, fatal);
         } finally {
             try {
-                consumer.close(Duration.ofSeconds(10));
+                consumer.close(CloseOptions.timeout(Duration.ofSeconds(10)));
             } catch (RuntimeException e) {
                 log.warn("[deferred {}] consumer did not close cleanly: {}", delayTopic, e.toString());
             }
@@ -245,7 +246,7 @@ public final class DeferredLaneWorker implements Runnable, AutoCloseable {
             return;
         }
         if (started.compareAndSet(false, true)) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             producer.close(Duration.ZERO);
             return;
         }

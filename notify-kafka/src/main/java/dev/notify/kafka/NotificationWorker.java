@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -85,6 +86,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final AtomicBoolean started = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile Thread runner;
 
     // Owned by the poll thread.
     private InFlight inFlight;
@@ -117,7 +119,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
         try {
             producer = new KafkaProducer<>(deadLetterProducerProperties(config, clientId));
         } catch (KafkaException e) {
-            consumer.close(Duration.ZERO);
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
             throw e;
         }
         return new NotificationWorker(config, processor, consumer, producer, Clock.systemUTC(), clientId);
@@ -189,6 +191,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("[" + name + "] already started");
         }
+        runner = Thread.currentThread();
         try {
             if (closing.get()) {
                 return;
@@ -226,7 +229,10 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
             return;
         }
         consumer.wakeup();
-        awaitStopped();
+        if (Thread.currentThread() != runner) {
+            // From the poll thread itself (a listener, a callback), the loop ends when control returns to it.
+            awaitStopped();
+        }
     }
 
     private void awaitStopped() {
@@ -477,7 +483,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
 
     private void closeClients() {
         try {
-            consumer.close(config.commitTimeout());
+            consumer.close(CloseOptions.timeout(config.commitTimeout()));
         } catch (RuntimeException e) {
             log.warn("[{}] consumer did not close cleanly: {}", name, e.toString());
         }
