@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  *       not again before {@link ReconcilerConfig#requeryAfter()} if an earlier answer settled nothing);</li>
  *   <li>journal entries the store lacks: each final entry of the {@link JournalIndex} not yet confirmed (and older
  *       than {@link ReconcilerConfig#journalGrace()}) is looked up in the store (one point read per entry, once per
- *       entry and start); if the store has nothing or PENDING, the journal's update is written.</li>
+ *       entry and start, at most {@link ReconcilerConfig#maxRecordsPerPass()} per pass); if the store has nothing or
+ *       PENDING, the journal's update is written.</li>
  * </ol>
  * Every status is written with the time the source gives (the journal's event time, the provider's time; the time it
  * was learnt where the provider gave none), so the store's ordering keeps a final status from moving back. What
@@ -160,12 +161,14 @@ public final class Reconciler implements AutoCloseable {
             while (!stopRequested.get()) {
                 try {
                     runOnce();
+                } catch (RuntimeException e) {
+                    LOG.warn("{} pass failed: {}", logPrefix, e.toString(), e);
+                }
+                try {
                     time.sleep(interval);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
-                } catch (RuntimeException e) {
-                    LOG.warn("{} pass failed: {}", logPrefix, e.toString(), e);
                 }
             }
         }, "notify-reconciler-" + config.shard().index());
@@ -238,9 +241,13 @@ public final class Reconciler implements AutoCloseable {
 
     private void repairFromJournal(Pass pass) {
         Instant before = time.now().minus(config.journalGrace());
+        int checked = 0;
         for (StatusUpdate entry : journal.unconfirmed(before)) {
             if (!config.shard().owns(entry.notificationId())) {
                 continue;
+            }
+            if (++checked > config.maxRecordsPerPass()) {
+                return; // the rest in the next pass
             }
             if (!mayProceed(pass)) {
                 return;

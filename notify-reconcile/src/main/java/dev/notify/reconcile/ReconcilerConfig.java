@@ -20,7 +20,7 @@ public final class ReconcilerConfig {
     public static final Duration DEFAULT_JOURNAL_GRACE = Duration.ofMinutes(1);
     /** Default page size of stale PENDING reads: 500. */
     public static final int DEFAULT_PAGE_SIZE = 500;
-    /** Default bound on stale records one pass takes on: 100,000. */
+    /** Default bound on stale records one pass takes on (and on journal entries it checks): 100,000. */
     public static final int DEFAULT_MAX_RECORDS_PER_PASS = 100_000;
     /** Default provider query rate: 100 per second (all channels together). */
     public static final double DEFAULT_QUERIES_PER_SECOND = 100.0;
