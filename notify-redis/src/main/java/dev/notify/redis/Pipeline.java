@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes a list of commands to a connection in one go (one flush, one round trip) and completes when every reply is
- * in, or fails with the first failure or at the deadline. Counts the commands whose replies are awaited.
+ * in, or fails as soon as one command fails, or at the deadline (then the rest are cancelled). Counts the commands
+ * whose replies are awaited.
  */
 final class Pipeline {
 
@@ -38,6 +39,22 @@ final class Pipeline {
         mostAwaited.accumulateAndGet(awaited.addAndGet(count), Math::max);
         CompletableFuture<Void> all = CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new));
         all.whenComplete((ok, error) -> awaited.addAndGet(-count));
+        // Fails as soon as one command fails (refused by a full queue, an error reply): no waiting for the others.
+        CompletableFuture<Void> first = new CompletableFuture<>();
+        all.whenComplete((ok, error) -> {
+            if (error != null) {
+                first.completeExceptionally(error);
+            } else {
+                first.complete(null);
+            }
+        });
+        for (AsyncCommand<String, String, T> command : pending) {
+            command.whenComplete((value, error) -> {
+                if (error != null) {
+                    first.completeExceptionally(error);
+                }
+            });
+        }
         try {
             connection.dispatch(pending);
         } catch (RuntimeException e) {
@@ -45,9 +62,10 @@ final class Pipeline {
                 command.completeExceptionally(e);
             }
         }
-        return all.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
+        return first.orTimeout(timeout.toNanos(), TimeUnit.NANOSECONDS).whenComplete((ok, error) -> {
             if (error != null) {
-                // Past our deadline nobody wants the replies; cancelled commands are not written if still queued.
+                // The call failed or is past its deadline: nobody wants the other replies. Cancelled commands are
+                // not written if still queued; a reply that comes later is discarded.
                 for (AsyncCommand<String, String, T> command : pending) {
                     command.cancel(false);
                 }
@@ -66,7 +84,7 @@ final class Pipeline {
 
     /**
      * The failure to report: when Redis refused one of the commands (an error reply such as WRONGTYPE), which
-     * command and key, so that an operator can find the bad key; otherwise the failure itself.
+     * command and key, so that an operator can find the bad key; otherwise the first failure.
      */
     private static Throwable refusal(List<? extends AsyncCommand<String, String, ?>> pending, Throwable error) {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;

@@ -53,6 +53,7 @@ final class LocalRedis implements AutoCloseable {
                     .setting("save \"\"")
                     .setting("appendonly no")
                     .setting("dir " + dir)
+                    .onShutdownForceStop(true)
                     .build();
             candidate.start();
             server = candidate;

@@ -82,7 +82,9 @@ class RedisPreferenceStoreIT {
 
     @AfterEach
     void tearDown() {
-        store.close();
+        if (store != null) {
+            store.close();
+        }
     }
 
     private BatchProcessor.Builder processor() {
