@@ -20,6 +20,7 @@ import dev.notify.kafka.KafkaDeliveryJournal;
 import dev.notify.kafka.NotificationPublisher;
 import dev.notify.kafka.NotificationRecordCodec;
 import dev.notify.kafka.NotificationWorker;
+import dev.notify.kafka.StatusUpdateCodec;
 import dev.notify.kafka.WorkerConfig;
 import dev.notify.providers.retry.RetryPolicy;
 import dev.notify.providers.retry.RetryingDelivery;
@@ -219,7 +220,8 @@ public final class DemoRun {
 
             InMemoryJournalIndex journalIndex = new InMemoryJournalIndex();
             KafkaJournalReader journalReader = KafkaJournalReader.builder()
-                    .bootstrapServers(bootstrap).topic(JOURNAL_TOPIC).index(journalIndex).start();
+                    .bootstrapServers(bootstrap).topic(JOURNAL_TOPIC).index(journalIndex)
+                    .decoder(new StatusUpdateCodec()::decode).start();
             Lag lag = new Lag(admin);
             Reconciler reconciler = Reconciler.builder()
                     .statusStore(store)
