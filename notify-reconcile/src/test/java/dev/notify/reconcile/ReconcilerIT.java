@@ -183,6 +183,91 @@ class ReconcilerIT {
         }
     }
 
+    @Test
+    void should_not_fetch_again_after_a_restart_what_a_job_cut_short_by_a_cassandra_pause_already_asked(
+            CassandraEngine cassandra, @TempDir Path folder) throws Exception {
+        // Given 300 stale SMS that only a Twilio fetch settles
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        ReconcileScenario scenario = ReconcileScenario.of(now, 0, 0);
+        for (int k = 0; k < 300; k++) {
+            Instant created = now.minus(Duration.ofHours(5)).plusMillis(k);
+            String id = "sms-restart-" + k;
+            scenario.pending.add(new StatusUpdate(id, "u", Channel.SMS, DeliveryStatus.PENDING, null, null, created,
+                    created, 0));
+            scenario.queryAnswers.put(id, new Receipt(Receipt.State.DELIVERED, null, null, created));
+        }
+        scenario.pending.removeIf(update -> !update.notificationId().startsWith("sms-restart-"));
+        try (SandboxTwilioServer twilio = new SandboxTwilioServer(0, ACCOUNT, TOKEN);
+             CassandraStatusStore store = cassandraStore(cassandra);
+             TwilioReceiptQuery twilioQuery = new TwilioReceiptQuery(TwilioConfig.builder().accountSid(ACCOUNT)
+                     .authToken(TOKEN).from("+15005550006").baseUrl(URI.create(twilio.baseUrl()))
+                     .requestTimeout(Duration.ofSeconds(5)).build())) {
+            Map<String, String> sidById = createAtTwilio(twilio, scenario);
+            writePending(store, scenario, sidById);
+            int requestsBefore = twilio.requests().size();
+            Path file = folder.resolve("checkpoint.jsonl");
+            ReconcilerConfig config = ReconcilerConfig.custom().storeTimeout(Duration.ofSeconds(3)).build();
+
+            // When the first job is cut short: Cassandra pauses at the 120th fetch and the job is stopped
+            java.util.concurrent.atomic.AtomicReference<Reconciler> running = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger fetches = new java.util.concurrent.atomic.AtomicInteger();
+            ReceiptQuery cutting = new ReceiptQuery() {
+                @Override
+                public Channel channel() {
+                    return Channel.SMS;
+                }
+
+                @Override
+                public boolean canQuery() {
+                    return true;
+                }
+
+                @Override
+                public java.util.concurrent.CompletionStage<Receipt> query(StatusRecord record) {
+                    if (fetches.incrementAndGet() == 120) {
+                        cassandra.pause();
+                        running.get().stop();
+                    }
+                    return twilioQuery.query(record);
+                }
+            };
+            RunSummary first;
+            try (FileCheckpointStore checkpoint = FileCheckpointStore.open(file);
+                 Reconciler job = Reconciler.builder().statusStore(store).receiptQuery(cutting)
+                         .checkpointStore(checkpoint).config(config).build()) {
+                running.set(job);
+                first = job.runOnce();
+            } finally {
+                cassandra.resume();
+            }
+            assertThat(first.outcome()).isEqualTo(RunSummary.Outcome.STOPPED);
+            assertThat(first.storeErrors()).isPositive();
+
+            // and a new job starts on the same checkpoint once Cassandra is back
+            RunSummary second;
+            try (FileCheckpointStore checkpoint = FileCheckpointStore.open(file);
+                 Reconciler job = Reconciler.builder().statusStore(store).receiptQuery(twilioQuery)
+                         .checkpointStore(checkpoint).config(config).build()) {
+                assertThat(checkpoint.size()).isEqualTo(120);
+                second = job.runOnce();
+            }
+
+            // Then all 300 are DELIVERED and no SID was fetched twice. A write that timed out during the pause may
+            // still have landed when Cassandra resumed (then it is no longer stale); one that did not is written
+            // from the checkpoint, without a fetch.
+            assertThat(second.outcome()).isEqualTo(RunSummary.Outcome.COMPLETED);
+            assertThat(second.queries()).isEqualTo(180);
+            assertThat(first.resolvedFromQuery() + second.resolvedFromQuery())
+                    .isBetween(300 - first.storeErrors(), 300L);
+            for (String id : sidById.keySet()) {
+                assertThat(find(store, id).orElseThrow().status()).as(id).isEqualTo(DeliveryStatus.DELIVERED);
+            }
+            Map<String, Long> fetched = fetchesBySid(twilio, requestsBefore);
+            assertThat(fetched).hasSize(300);
+            assertThat(fetched.values()).containsOnly(1L);
+        }
+    }
+
     private static CassandraStatusStore cassandraStore(CassandraEngine cassandra) {
         CassandraStoreConfig config = CassandraStoreConfig.builder()
                 .addContactPoint(cassandra.contactPoint())
