@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -93,6 +94,8 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
     private long backoffUntilNanos;
     private boolean backingOff;
     private final Map<TopicPartition, Long> committed = new HashMap<>();
+    // Commits refused because a rebalance was in progress; retried after the next poll or at revocation.
+    private final Map<TopicPartition, OffsetAndMetadata> pendingCommits = new HashMap<>();
 
     private NotificationWorker(WorkerConfig config, BatchProcessor processor, Consumer<byte[], byte[]> consumer,
                                Producer<byte[], byte[]> deadLetterProducer, Clock clock, String name) {
@@ -200,6 +203,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
             log.info("[{}] consuming {} in group {}", name, config.topics(), config.groupId());
             while (!closing.get()) {
                 pollOnce(inFlight != null || backingOff ? BUSY_POLL_TIMEOUT : config.pollTimeout());
+                retryPendingCommits(consumer.assignment());
                 completeIfDone();
                 endBackoffIfDue();
             }
@@ -412,9 +416,31 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
         }
     }
 
+    private void retryPendingCommits(Collection<TopicPartition> partitions) {
+        if (pendingCommits.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> retry = new HashMap<>();
+        for (TopicPartition partition : partitions) {
+            OffsetAndMetadata offset = pendingCommits.remove(partition);
+            if (offset != null) {
+                retry.put(partition, offset);
+            }
+        }
+        pendingCommits.keySet().retainAll(consumer.assignment());
+        commit(retry);
+    }
+
     private void commit(Map<TopicPartition, OffsetAndMetadata> commits) {
         if (commits.isEmpty()) {
             return;
+        }
+        // A deferred commit of the same partition is older: never let it be sent after this one.
+        for (Map.Entry<TopicPartition, OffsetAndMetadata> entry : commits.entrySet()) {
+            OffsetAndMetadata older = pendingCommits.remove(entry.getKey());
+            if (older != null && older.offset() > entry.getValue().offset()) {
+                entry.setValue(older);
+            }
         }
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
@@ -423,6 +449,12 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
                 return;
             } catch (WakeupException e) {
                 // close() woke the consumer; commit anyway.
+            } catch (RebalanceInProgressException e) {
+                // The partitions are still ours (cooperative): commit once the rebalance is done.
+                commits.forEach((partition, offset) -> pendingCommits.merge(partition, offset,
+                        (older, newer) -> newer.offset() >= older.offset() ? newer : older));
+                log.debug("[{}] commit of {} partitions deferred until the rebalance completes", name, commits.size());
+                return;
             } catch (KafkaException e) {
                 metrics.commitFailed();
                 log.warn("[{}] commit of {} partitions failed; their records will be consumed again: {}", name,
@@ -465,6 +497,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
     }
 
     private void drainForShutdown() {
+        retryPendingCommits(consumer.assignment());
         if (inFlight != null) {
             long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
             while (!inFlight.result.isDone() && System.nanoTime() - deadline < 0) {
@@ -479,6 +512,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
                 inFlight = null;
             }
         }
+        retryPendingCommits(consumer.assignment());
     }
 
     private void closeClients() {
@@ -531,6 +565,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
                     log.warn("[{}] in-flight batch failed", name, e);
                 }
             }
+            retryPendingCommits(partitions);
             forget(partitions, false);
         }
 
@@ -547,6 +582,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
             for (TopicPartition partition : partitions) {
                 metrics.revoked(partition, lost);
                 committed.remove(partition);
+                pendingCommits.remove(partition);
             }
         }
 

@@ -93,6 +93,38 @@ class NotificationWorkerIT {
     }
 
     @Test
+    void should_commit_revoked_partitions_when_a_second_worker_joins_mid_run() throws Exception {
+        // Given 2,000 notifications in 4 partitions, sends of 5 ms with 4 in flight (about 250 ms a batch)
+        String topic = kit.topic("join-mid-run", 4);
+        String group = ItKit.unique("join-mid-run-group");
+        List<NotificationRequest> requests = ItKit.requests("jmr", 2_000);
+        kit.publish(topic, requests);
+        kit.behaviour((request, attempt, clock) -> CompletableFuture.supplyAsync(
+                () -> (DeliveryResult) new DeliveryResult.Accepted("mem-" + request.id(), clock.instant()),
+                CompletableFuture.delayedExecutor(5, TimeUnit.MILLISECONDS)));
+        BatchProcessor processor = processor().maxConcurrentSends(4).build();
+        WorkerConfig.Builder config = kit.config(topic, group).maxBatchSize(200).meterRegistry(registry);
+        NotificationWorker first = kit.start(NotificationWorker.create(
+                config.clientId(ItKit.unique("first")).build(), processor));
+        await().atMost(Duration.ofSeconds(30)).until(() -> kit.distinctSent() >= 400);
+
+        // When a second worker joins while the first has a batch in flight
+        NotificationWorker second = kit.start(NotificationWorker.create(
+                config.clientId(ItKit.unique("second")).build(), processor));
+
+        // Then the first hands two partitions over after committing them: nothing is sent twice, without a guard
+        await().atMost(Duration.ofSeconds(60)).until(() -> kit.distinctSent() == 2_000);
+        Map<TopicPartition, Long> ends = kit.endOffsets(topic, 4);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(kit.committed(group, topic)).isEqualTo(ends));
+        assertThat(first.partitionsAssigned()).isEqualTo(4);
+        assertThat(first.partitionsRevoked()).isEqualTo(2);
+        assertThat(second.partitionsAssigned()).isEqualTo(2);
+        assertThat(first.partitionsLost() + second.partitionsLost()).isZero();
+        assertThat(kit.duplicateSends()).isZero();
+    }
+
+    @Test
     void should_dead_letter_poison_pills_and_keep_consuming() throws Exception {
         // Given a valid record, raw bytes, a valid record and a record with a null channel
         String topic = kit.topic("poison", 1);
@@ -191,12 +223,13 @@ class NotificationWorkerIT {
 
         // When the first worker is stopped mid-run, abandoning its in-flight batch, and a second one takes over
         NotificationWorker first = kit.start(NotificationWorker.create(
-                config.shutdownTimeout(Duration.ZERO).build(), processor));
+                config.clientId(ItKit.unique("first")).shutdownTimeout(Duration.ZERO).build(), processor));
         await().atMost(Duration.ofSeconds(60)).until(() -> kit.distinctSent() >= total / 3);
         first.close();
         long sentByFirst = kit.distinctSent();
         assertThat(sentByFirst).isLessThan(total);
-        kit.start(NotificationWorker.create(config.shutdownTimeout(Duration.ofSeconds(30)).build(), processor));
+        kit.start(NotificationWorker.create(
+                config.clientId(ItKit.unique("second")).shutdownTimeout(Duration.ofSeconds(30)).build(), processor));
 
         // Then nothing is lost and every offset ends committed
         await().atMost(Duration.ofSeconds(90)).until(() -> kit.distinctSent() == total);
