@@ -240,8 +240,11 @@ public final class DemoRun {
 
             ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(daemon("notify-demo-sampler"));
             Sampler sampling = new Sampler(providers, store, lag, validIds.size());
-            sampler.scheduleAtFixedRate(sampling::sample, 1, 1, TimeUnit.SECONDS);
+            samplerStart = () -> sampler.scheduleAtFixedRate(sampling::sample, 1, 1, TimeUnit.SECONDS);
 
+            say("waiting for the %d workers to join the group and share the %d partitions ...", options.workers(),
+                    options.partitions());
+            waitFor("the workers' partition assignment", Duration.ofMinutes(2), () -> groupReady(admin));
             Outage outage = publishThroughOutage(bootstrap, store, cassandra, input);
 
             say("publishing done; waiting for the workers to drain and every notification to be handled ...");
@@ -293,6 +296,19 @@ public final class DemoRun {
                     options.offsetPolicy(), dedupOn, round(seconds(startNanos)));
             write(report);
             return report;
+        }
+    }
+
+    /** Whether every worker is in the group and every partition is assigned. */
+    private boolean groupReady(Admin admin) {
+        try {
+            org.apache.kafka.clients.admin.ConsumerGroupDescription group = admin
+                    .describeConsumerGroups(List.of(GROUP)).all().get(5, TimeUnit.SECONDS).get(GROUP);
+            int assigned = group.members().stream().mapToInt(member -> member.assignment().topicPartitions().size())
+                    .sum();
+            return group.members().size() == options.workers() && assigned == options.partitions();
+        } catch (Exception e) {
+            return false;
         }
     }
 
@@ -370,6 +386,7 @@ public final class DemoRun {
         }, "notify-demo-outage");
         long publishStart = System.nanoTime();
         publishOrigin = publishStart;
+        samplerStart.run();
         outageThread.start();
         Semaphore inFlight = new Semaphore(10_000);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(raw);
@@ -409,6 +426,7 @@ public final class DemoRun {
     }
 
     private volatile long publishOrigin;
+    private Runnable samplerStart = () -> { };
 
     private void sleepUntil(double secondsFromOrigin) throws InterruptedException {
         long target = publishOrigin + (long) (secondsFromOrigin * 1e9);
