@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -73,6 +74,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(NotificationWorker.class);
     private static final Duration BUSY_POLL_TIMEOUT = Duration.ofMillis(20);
+    private static final Duration POLL_FAILURE_PAUSE = Duration.ofMillis(500);
     private static final AtomicInteger WORKER_NUMBERS = new AtomicInteger();
 
     private final WorkerConfig config;
@@ -93,6 +95,7 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
     private InFlight inFlight;
     private long backoffUntilNanos;
     private boolean backingOff;
+    private boolean pollFailing;
     private final Map<TopicPartition, Long> committed = new HashMap<>();
     // Commits refused because a rebalance was in progress; retried after the next poll or at revocation.
     private final Map<TopicPartition, OffsetAndMetadata> pendingCommits = new HashMap<>();
@@ -256,6 +259,19 @@ public final class NotificationWorker implements Runnable, AutoCloseable {
             records = consumer.poll(timeout);
         } catch (WakeupException e) {
             return;
+        } catch (KafkaException e) {
+            // Retried: the loop never stops on a broker or authorization error; it waits a little each time.
+            metrics.pollFailed();
+            if (!pollFailing) {
+                pollFailing = true;
+                log.warn("[{}] poll failed, retrying: {}", name, e.toString());
+            }
+            LockSupport.parkNanos(POLL_FAILURE_PAUSE.toNanos());
+            return;
+        }
+        if (pollFailing) {
+            pollFailing = false;
+            log.warn("[{}] poll succeeds again", name);
         }
         updateLag();
         if (records.isEmpty()) {

@@ -20,6 +20,7 @@ final class WorkerMetrics {
     static final String COMMIT_FAILURES = "notify.kafka.commit.failures";
     static final String REBALANCE = "notify.kafka.rebalance.partitions";
     static final String ABANDONED = "notify.kafka.batches.abandoned";
+    static final String POLL_FAILURES = "notify.kafka.poll.failures";
 
     private final MeterRegistry registry;
     private final String group;
@@ -32,6 +33,7 @@ final class WorkerMetrics {
     private final Counter revoked;
     private final Counter lost;
     private final Counter abandoned;
+    private final Counter pollFailures;
     private final Map<String, Counter> deadLetters = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Lag> lags = new ConcurrentHashMap<>();
 
@@ -56,6 +58,8 @@ final class WorkerMetrics {
         this.lost = rebalance("lost");
         this.abandoned = Counter.builder(ABANDONED)
                 .description("In-flight batches abandoned at shutdown without committing")
+                .tag("group", group).register(registry);
+        this.pollFailures = Counter.builder(POLL_FAILURES).description("Polls that failed and were retried")
                 .tag("group", group).register(registry);
     }
 
@@ -84,6 +88,10 @@ final class WorkerMetrics {
 
     void commitFailed() {
         commitFailures.increment();
+    }
+
+    void pollFailed() {
+        pollFailures.increment();
     }
 
     void abandoned() {

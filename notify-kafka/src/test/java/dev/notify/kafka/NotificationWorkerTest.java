@@ -155,6 +155,22 @@ class NotificationWorkerTest {
     }
 
     @Test
+    void should_keep_polling_after_a_failed_poll() {
+        // Given a poll that fails once
+        MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+                new ByteArraySerializer());
+        consumer.setPollException(new org.apache.kafka.common.KafkaException("simulated broker error"));
+
+        // When records come afterwards
+        start(config(), processor().build(), producer, Map.of(P0, List.of(record("a", Channel.SMS))));
+
+        // Then they are processed and committed
+        await().atMost(Duration.ofSeconds(10)).until(() -> committed(P0) == 1);
+        assertThat(sendsOf("a")).isEqualTo(1);
+        assertThat(thread.isAlive()).isTrue();
+    }
+
+    @Test
     void should_abandon_an_unfinished_batch_at_shutdown_without_committing() throws InterruptedException {
         // Given a batch whose sends never answer
         deliveries.values().forEach(delivery -> delivery.behaviour(InMemoryDelivery.NEVER_ANSWER));
