@@ -73,9 +73,8 @@ public final class Reconciler implements AutoCloseable {
     private final ReceiptLog receipts;
     private final Map<Channel, ReceiptQuery> queries;
     private final CheckpointStore checkpoint;
-    private final LiveLoadSignal liveLoad;
     private final TimeSource time;
-    private final QueryRateLimiter limiter;
+    private final Throttle throttle;
     private final ReconcileMetrics metrics;
     private final MeterRegistry registry;
     private final Semaphore queriesInFlight;
@@ -83,8 +82,6 @@ public final class Reconciler implements AutoCloseable {
     private final AtomicBoolean passRunning = new AtomicBoolean();
     private final String logPrefix;
     private volatile Thread loop;
-    private volatile boolean yielding;
-    private long lastQueryNanos = Long.MIN_VALUE / 2;
 
     private Reconciler(Builder builder) {
         this.config = builder.config;
@@ -94,14 +91,13 @@ public final class Reconciler implements AutoCloseable {
         this.receipts = builder.receipts;
         this.queries = Map.copyOf(builder.queries);
         this.checkpoint = builder.checkpoint;
-        this.liveLoad = builder.liveLoad;
         this.time = builder.time;
         this.registry = builder.registry;
-        this.limiter = new QueryRateLimiter(config.queriesPerSecond(), time);
         this.metrics = new ReconcileMetrics(registry, time, config.queriesPerSecond());
         this.queriesInFlight = new Semaphore(config.maxQueriesInFlight());
         InstanceShard shard = config.shard();
         this.logPrefix = "[reconciler " + shard.index() + "/" + shard.count() + "]";
+        this.throttle = new Throttle(config, builder.liveLoad, time, metrics, stopRequested, logPrefix);
     }
 
     /** A builder; only the status store is required. */
@@ -225,7 +221,7 @@ public final class Reconciler implements AutoCloseable {
             pass.outcome = RunSummary.Outcome.JOURNAL_NOT_READY;
             return;
         }
-        if (!insideWindow()) {
+        if (!throttle.insideWindow()) {
             pass.outcome = RunSummary.Outcome.OUTSIDE_WINDOW;
             return;
         }
@@ -447,64 +443,24 @@ public final class Reconciler implements AutoCloseable {
 
     // ------------------------------------------------------------------------------- yielding and pacing
 
-    private boolean insideWindow() {
-        OffPeakWindow window = config.offPeakWindow();
-        return window == null || window.contains(time.now());
-    }
-
-    /** Waits while live load is at the stop level; false if the pass must end (stopped, window closed). */
+    /** Waits while the job must yield; false (with the pass's outcome set) if the pass must end. */
     private boolean mayProceed(Pass pass) {
-        while (true) {
-            if (stopRequested.get()) {
-                pass.outcome = RunSummary.Outcome.STOPPED;
-                return false;
-            }
-            if (!insideWindow()) {
-                pass.outcome = RunSummary.Outcome.OUTSIDE_WINDOW;
-                return false;
-            }
-            double factor = config.rateFactor(liveLoad.current());
-            metrics.allowedRate(factor * config.queriesPerSecond());
-            if (factor > 0) {
-                if (yielding) {
-                    yielding = false;
-                    metrics.paused(false);
-                    LOG.info("{} live load fell; resuming", logPrefix);
-                }
-                return true;
-            }
-            if (!yielding) {
-                yielding = true;
-                metrics.paused(true);
-                LOG.info("{} live load at or above {}; yielding", logPrefix, config.liveLoadStopAt());
-            }
-            if (!sleep(pass, config.loadPollInterval())) {
-                return false;
-            }
+        RunSummary.Outcome end = throttle.awaitGo();
+        if (end != null) {
+            pass.outcome = end;
+            return false;
         }
+        return true;
     }
 
-    /** Waits for the next query permit, slowed by the live load factor; false if the pass must end. */
+    /** Waits for the next query permit; false (with the pass's outcome set) if the pass must end. */
     private boolean pace(Pass pass) {
-        while (true) {
-            if (!mayProceed(pass)) {
-                return false;
-            }
-            double factor = config.rateFactor(liveLoad.current());
-            long wait = limiter.reserve();
-            if (factor > 0 && factor < 1) {
-                // slowed down: at least 1 / (rate * factor) since the last query
-                long interval = (long) (1_000_000_000.0 / (config.queriesPerSecond() * factor));
-                wait = Math.max(wait, lastQueryNanos + interval - time.nanoTime());
-            }
-            if (!sleep(pass, Duration.ofNanos(Math.max(0, wait)))) {
-                return false;
-            }
-            if (config.rateFactor(liveLoad.current()) > 0) {
-                lastQueryNanos = time.nanoTime();
-                return true;
-            }
+        RunSummary.Outcome end = throttle.awaitQueryPermit();
+        if (end != null) {
+            pass.outcome = end;
+            return false;
         }
+        return true;
     }
 
     private boolean acquireQuerySlot(Pass pass) {
@@ -515,18 +471,6 @@ public final class Reconciler implements AutoCloseable {
                     return false;
                 }
             }
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            stopRequested.set(true);
-            pass.outcome = RunSummary.Outcome.STOPPED;
-            return false;
-        }
-    }
-
-    private boolean sleep(Pass pass, Duration duration) {
-        try {
-            time.sleep(duration);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
