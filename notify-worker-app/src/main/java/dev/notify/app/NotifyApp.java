@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 @Command(name = "notify", mixinStandardHelpOptions = true, version = "notify 0.1.0",
         description = "Delivers notifications (APNs, FCM, SMS, email) from Kafka; keeps delivering when the status "
                 + "store is down.",
-        subcommands = {DemoCommand.class, KeysCommand.class})
+        subcommands = {DemoCommand.class, WorkerCommand.class, ReconcileCommand.class, SchemaCommand.class,
+            PublishCommand.class, KeysCommand.class})
 public final class NotifyApp implements Runnable {
 
     @CommandLine.Spec

@@ -23,7 +23,7 @@ public final class Keys {
     public static final Key<String> KAFKA_GROUP_ID = Key.string("kafka.group.id", "notify-worker",
             "Consumer group of the workers.");
     public static final Key<String> KAFKA_DEAD_LETTER_TOPIC = Key.string("kafka.dead.letter.topic",
-            "notifications.dlt", "Where unreadable or invalid records go, with the reason.");
+            "notifications.dead-letter", "Where unreadable or invalid records go, with the reason.");
     public static final Key<String> KAFKA_JOURNAL_TOPIC = Key.string("kafka.journal.topic", "notifications.journal",
             "The delivery journal: every outcome, independent of the status store.");
     public static final Key<Integer> KAFKA_MAX_POLL_RECORDS = Key.integer("kafka.max.poll.records", 500, 1, 100_000,
@@ -36,9 +36,8 @@ public final class Keys {
             "datacenter1", "The driver's local datacenter; a wrong name fails readiness at start.");
     public static final Key<String> CASSANDRA_KEYSPACE = Key.string("cassandra.keyspace", "notify",
             "Keyspace of the status tables.");
-    public static final Key<String> CASSANDRA_REPLICATION = Key.string("cassandra.replication",
-            "{'class': 'SimpleStrategy', 'replication_factor': 1}",
-            "Replication of the keyspace when the schema command creates it (CQL map).");
+    public static final Key<String> CASSANDRA_REPLICATION = Key.string("cassandra.replication", "simple:1",
+            "Replication of the keyspace when the schema command creates it: simple:<rf> or network:<dc>=<rf>,...");
     public static final Key<String> CASSANDRA_USERNAME = Key.string("cassandra.username", "",
             "User name for Cassandra authentication; empty for none.");
     public static final Key<String> CASSANDRA_PASSWORD = Key.secret("cassandra.password",
@@ -111,6 +110,11 @@ public final class Keys {
             "Time between reconciliation passes.");
     public static final Key<String> RECONCILE_OFF_PEAK = Key.string("reconcile.off.peak", "",
             "Window in which the job may run, e.g. 01:00-06:00@Europe/Paris; empty for any time.");
+    public static final Key<String> RECONCILE_CHECKPOINT_FILE = Key.string("reconcile.checkpoint.file",
+            "notify-reconcile.checkpoint", "File where the reconciler keeps what it already resolved, so a restart "
+                    + "does not ask providers again.");
+    public static final Key<String> RECEIPTS_PUBLIC_URL = Key.string("receipts.public.url", "",
+            "The receipt endpoint's public base URL as Twilio calls it (used to verify Twilio signatures).");
     public static final Key<Integer> RECEIPTS_PORT = Key.integer("receipts.port", 0, 0, 65_535,
             "Port of the receipt endpoint (Twilio callbacks, SendGrid events); 0 to disable.");
     public static final Key<String> SENDGRID_WEBHOOK_PUBLIC_KEY = Key.string("sendgrid.webhook.public.key", "",
@@ -142,7 +146,7 @@ public final class Keys {
             TWILIO_BASE_URL, TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, TWILIO_STATUS_CALLBACK_URL,
             SMS_DEFAULT_REGION, SENDGRID_HOST, SENDGRID_API_KEY, SENDGRID_FROM,
             RECONCILE_STALE_AFTER, RECONCILE_SMS_STALE_AFTER, RECONCILE_QUERIES_PER_SECOND, RECONCILE_INTERVAL,
-            RECONCILE_OFF_PEAK, RECEIPTS_PORT, SENDGRID_WEBHOOK_PUBLIC_KEY,
+            RECONCILE_OFF_PEAK, RECONCILE_CHECKPOINT_FILE, RECEIPTS_PUBLIC_URL, RECEIPTS_PORT, SENDGRID_WEBHOOK_PUBLIC_KEY,
             METRICS_PORT, ALERT_STATUS_WRITE_ERROR_RATE, ALERT_BATCH_DURATION, ALERT_CONSUMER_LAG,
             ALERT_RECONCILE_BACKLOG);
 
