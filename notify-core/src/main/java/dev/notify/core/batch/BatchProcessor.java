@@ -78,6 +78,7 @@ public final class BatchProcessor implements AutoCloseable {
     private final Set<Channel> sendWithoutPreferences;
     private final Map<Priority, QuietHoursAction> quietHoursActions;
     private final Duration sendTimeout;
+    private final boolean awaitStatusWrites;
     private final Duration lookupTimeout;
     private final Duration retryDeferral;
     private final Clock clock;
@@ -99,6 +100,7 @@ public final class BatchProcessor implements AutoCloseable {
                 ? Set.of() : EnumSet.copyOf(builder.sendWithoutPreferences);
         this.quietHoursActions = new EnumMap<>(builder.quietHoursActions);
         this.sendTimeout = builder.sendTimeout;
+        this.awaitStatusWrites = builder.awaitStatusWrites;
         this.lookupTimeout = builder.lookupTimeout;
         this.retryDeferral = builder.retryDeferral;
         this.clock = builder.clock;
@@ -370,6 +372,14 @@ public final class BatchProcessor implements AutoCloseable {
         private void finishWithStatus(int index, Disposition disposition, StatusUpdate update) {
             journal.append(update);
             CompletionStage<Void> write = statusStore.record(update);
+            if (!awaitStatusWrites) {
+                // Bookkeeping does not hold the batch: a write still in flight is counted by the guard when it ends.
+                if (write instanceof CompletableFuture<Void> written && written.isCompletedExceptionally()) {
+                    statusFailures.incrementAndGet();
+                }
+                finish(index, disposition);
+                return;
+            }
             if (write instanceof CompletableFuture<Void> written && written.isDone()) {
                 // Written or refused already: no dependent future, which for a refusal would also wrap the refusal
                 // in a new CompletionException with its stack trace.
@@ -447,6 +457,7 @@ public final class BatchProcessor implements AutoCloseable {
                 Priority.HIGH, QuietHoursAction.HOLD, Priority.NORMAL, QuietHoursAction.SUPPRESS));
         private int maxConcurrentSends = DEFAULT_MAX_CONCURRENT_SENDS;
         private Duration sendTimeout = DEFAULT_SEND_TIMEOUT;
+        private boolean awaitStatusWrites = true;
         private Duration lookupTimeout = DEFAULT_LOOKUP_TIMEOUT;
         private Duration retryDeferral = DEFAULT_RETRY_DEFERRAL;
         private Clock clock = Clock.systemUTC();
@@ -540,6 +551,19 @@ public final class BatchProcessor implements AutoCloseable {
         /** Deadline of one send, retries included. Default {@link #DEFAULT_SEND_TIMEOUT}. */
         public Builder sendTimeout(Duration sendTimeout) {
             this.sendTimeout = positive(sendTimeout, "sendTimeout");
+            return this;
+        }
+
+        /**
+         * Whether a batch waits for its status writes to end before it completes. Default true: the outcome then
+         * counts every failed write, which {@link dev.notify.core.OffsetPolicy#replayOnStatusFailure()} needs, and
+         * a failing store costs a batch at most one write timeout (the breaker then refuses at once). With false, a
+         * batch completes as soon as every notification has its outcome and its write is handed to the guard, so a
+         * store that is slow but not failing does not slow delivery either; use it with
+         * {@link dev.notify.core.OffsetPolicy#commitAfterDelivery()}, which ignores status writes anyway.
+         */
+        public Builder awaitStatusWrites(boolean awaitStatusWrites) {
+            this.awaitStatusWrites = awaitStatusWrites;
             return this;
         }
 

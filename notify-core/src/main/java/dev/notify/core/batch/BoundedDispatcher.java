@@ -18,6 +18,8 @@ final class BoundedDispatcher {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger drainRequests = new AtomicInteger();
     private final ConcurrentLinkedQueue<Task<?>> queue = new ConcurrentLinkedQueue<>();
+    // The queue's size, kept apart because ConcurrentLinkedQueue.size() walks the whole queue.
+    private final AtomicInteger queuedCount = new AtomicInteger();
 
     BoundedDispatcher(int maxInFlight) {
         if (maxInFlight < 1) {
@@ -41,9 +43,21 @@ final class BoundedDispatcher {
             return result;
         }
         Task<T> queued = new Task<>(task);
+        queuedCount.incrementAndGet();
         queue.add(queued);
         drain();
         return queued.result;
+    }
+
+    /**
+     * Like {@link #submit}, unless {@code maxQueued} tasks already wait: then {@code null}, and the task is not run.
+     * The bound is approximate under contention, by at most the number of submitting threads.
+     */
+    <T> CompletableFuture<T> submitIfRoom(Supplier<? extends CompletionStage<T>> task, int maxQueued) {
+        if (queuedCount.get() >= maxQueued) {
+            return null;
+        }
+        return submit(task);
     }
 
     int inFlight() {
@@ -51,7 +65,7 @@ final class BoundedDispatcher {
     }
 
     int queued() {
-        return queue.size();
+        return queuedCount.get();
     }
 
     private void drain() {
@@ -66,6 +80,7 @@ final class BoundedDispatcher {
                     inFlight.decrementAndGet();
                     break;
                 }
+                queuedCount.decrementAndGet();
                 task.start(this::finished);
             }
         } while (drainRequests.decrementAndGet() != 0);

@@ -23,14 +23,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link StatusStore} whose writes cannot hold up the delivery path: each write has a timeout, at most
- * {@link StatusGuardConfig#maxInFlight()} are in flight, and a circuit breaker (Resilience4j) refuses writes at once
+ * {@link StatusGuardConfig#maxInFlight()} are in flight and at most {@link StatusGuardConfig#maxQueued()} wait (a
+ * write beyond them is skipped), and a circuit breaker (Resilience4j) refuses writes at once
  * while the store is failing, then lets a few probe writes through to find out when it is back.
  *
  * <p>Reads ({@link #find}, {@link #findStalePending}) go straight to the store: they belong to the reconciliation
  * job, which has its own pacing.
  *
  * <p>Every write that does not succeed is counted in {@code notify.status.writes} with its result ({@code error},
- * {@code timeout}, or {@code rejected} by the open breaker); {@link #failedWrites()} is their sum.
+ * {@code timeout}, {@code rejected} by the open breaker, or {@code skipped} because the queue was full);
+ * {@link #failedWrites()} is their sum.
  */
 public final class GuardedStatusStore implements StatusStore {
 
@@ -44,6 +46,7 @@ public final class GuardedStatusStore implements StatusStore {
     private final Counter errors;
     private final Counter timeouts;
     private final Counter rejected;
+    private final Counter skipped;
     // Set when the breaker opens: until retryAfter, a write is refused without asking the breaker, with this
     // stackless exception shared by every refusal (its suppression is off and its cause fixed, so nothing can change
     // it). Asking the breaker costs an event (with a ZonedDateTime), and a fresh exception a formatted message.
@@ -70,6 +73,7 @@ public final class GuardedStatusStore implements StatusStore {
         this.errors = writes(registry, "error");
         this.timeouts = writes(registry, "timeout");
         this.rejected = writes(registry, "rejected");
+        this.skipped = writes(registry, "skipped");
         Gauge.builder("notify.status.breaker.state", breaker, b -> stateCode(b.getState()))
                 .description("Status-store circuit breaker: 0 closed, 1 open, 2 half-open")
                 .register(registry);
@@ -141,7 +145,12 @@ public final class GuardedStatusStore implements StatusStore {
             rejected.increment();
             return CompletableFuture.failedFuture(CallNotPermittedException.createCallNotPermittedException(breaker));
         }
-        return dispatcher.submit(() -> write(update));
+        CompletableFuture<Void> queued = dispatcher.submitIfRoom(() -> write(update), config.maxQueued());
+        if (queued == null) {
+            skipped.increment();
+            return CompletableFuture.failedFuture(new StatusWriteSkippedException(config.maxQueued()));
+        }
+        return queued;
     }
 
     // Checked when a write is queued and again when it starts, so that writes queued before the breaker opened do
@@ -237,7 +246,7 @@ public final class GuardedStatusStore implements StatusStore {
 
     /** Writes that failed, timed out or were refused, since start. */
     public long failedWrites() {
-        return (long) (errors.count() + timeouts.count() + rejected.count());
+        return (long) (errors.count() + timeouts.count() + rejected.count() + skipped.count());
     }
 
     /** Writes that succeeded, since start. */

@@ -14,6 +14,8 @@ public final class StatusGuardConfig {
     public static final Duration DEFAULT_WRITE_TIMEOUT = Duration.ofSeconds(1);
     /** Default bound on writes in flight: 512. */
     public static final int DEFAULT_MAX_IN_FLIGHT = 512;
+    /** Default bound on writes waiting for a slot: 10,000; beyond it a write is skipped (and counted). */
+    public static final int DEFAULT_MAX_QUEUED = 10_000;
     /** Default failure rate, in percent, at which the breaker opens: 50. */
     public static final float DEFAULT_FAILURE_RATE_THRESHOLD = 50f;
     /** Default size of the breaker's count-based window: 100 writes. */
@@ -27,6 +29,7 @@ public final class StatusGuardConfig {
 
     private final Duration writeTimeout;
     private final int maxInFlight;
+    private final int maxQueued;
     private final float failureRateThreshold;
     private final int slidingWindowSize;
     private final int minimumNumberOfCalls;
@@ -37,6 +40,7 @@ public final class StatusGuardConfig {
     private StatusGuardConfig(Builder builder) {
         this.writeTimeout = builder.writeTimeout;
         this.maxInFlight = builder.maxInFlight;
+        this.maxQueued = builder.maxQueued;
         this.failureRateThreshold = builder.failureRateThreshold;
         this.slidingWindowSize = builder.slidingWindowSize;
         this.minimumNumberOfCalls = builder.minimumNumberOfCalls;
@@ -59,6 +63,11 @@ public final class StatusGuardConfig {
 
     public int maxInFlight() {
         return maxInFlight;
+    }
+
+    /** Writes waiting for a slot at most; a write beyond them is skipped at once. */
+    public int maxQueued() {
+        return maxQueued;
     }
 
     public float failureRateThreshold() {
@@ -88,7 +97,7 @@ public final class StatusGuardConfig {
 
     @Override
     public String toString() {
-        return "StatusGuardConfig{writeTimeout=" + writeTimeout + ", maxInFlight=" + maxInFlight
+        return "StatusGuardConfig{writeTimeout=" + writeTimeout + ", maxInFlight=" + maxInFlight + ", maxQueued=" + maxQueued
                 + ", failureRateThreshold=" + failureRateThreshold + ", slidingWindowSize=" + slidingWindowSize
                 + ", minimumNumberOfCalls=" + minimumNumberOfCalls + ", waitDurationInOpenState="
                 + waitDurationInOpenState + ", permittedCallsInHalfOpenState=" + permittedCallsInHalfOpenState + "}";
@@ -98,6 +107,7 @@ public final class StatusGuardConfig {
     public static final class Builder {
         private Duration writeTimeout = DEFAULT_WRITE_TIMEOUT;
         private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+        private int maxQueued = DEFAULT_MAX_QUEUED;
         private float failureRateThreshold = DEFAULT_FAILURE_RATE_THRESHOLD;
         private int slidingWindowSize = DEFAULT_SLIDING_WINDOW_SIZE;
         private int minimumNumberOfCalls = DEFAULT_MINIMUM_NUMBER_OF_CALLS;
@@ -117,6 +127,15 @@ public final class StatusGuardConfig {
         /** Writes in flight at most; the others wait. Default {@link #DEFAULT_MAX_IN_FLIGHT}. */
         public Builder maxInFlight(int maxInFlight) {
             this.maxInFlight = atLeastOne(maxInFlight, "maxInFlight");
+            return this;
+        }
+
+        /**
+         * Writes waiting for a slot at most; beyond them a write is skipped at once and counted, so that a slow
+         * store costs memory only up to this bound. Default {@link #DEFAULT_MAX_QUEUED}.
+         */
+        public Builder maxQueued(int maxQueued) {
+            this.maxQueued = atLeastOne(maxQueued, "maxQueued");
             return this;
         }
 

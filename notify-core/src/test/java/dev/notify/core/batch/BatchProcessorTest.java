@@ -426,4 +426,46 @@ class BatchProcessorTest {
 
         assertThat(outcome.count(Disposition.DELIVERED)).isEqualTo(10_000);
     }
+
+    @Test
+    void should_not_wait_for_a_slow_store_when_status_writes_are_not_awaited() {
+        // Given a store that hangs and a batch that does not await its writes
+        store.setMode(FaultMode.HANGING);
+        BatchProcessor processor = processor()
+                .statusGuard(StatusGuardConfig.custom().writeTimeout(Duration.ofHours(1)).build())
+                .awaitStatusWrites(false)
+                .build();
+
+        // When
+        BatchOutcome outcome = processor.process(TestRequests.batch(1000)).orTimeout(10, TimeUnit.SECONDS).join();
+
+        // Then it completes although no write has ended, every notification sent once
+        assertThat(outcome.count(Disposition.DELIVERED)).isEqualTo(1000);
+        assertThat(totalSends()).isEqualTo(1000);
+        assertThat(store.hangingCalls()).isPositive();
+        assertThat(store.count(DeliveryStatus.DELIVERED)).isZero();
+
+        // And once the store answers, the writes land
+        store.setMode(FaultMode.HEALTHY);
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> store.count(DeliveryStatus.DELIVERED) == 1000);
+    }
+
+    @Test
+    void should_skip_and_count_writes_beyond_the_queue_bound() {
+        // Given a hanging store with room for 10 writes in flight and 50 waiting
+        store.setMode(FaultMode.HANGING);
+        StatusGuardConfig guard = StatusGuardConfig.custom().maxInFlight(10).maxQueued(50)
+                .writeTimeout(Duration.ofHours(1)).build();
+        BatchProcessor processor = processor().statusGuard(guard).awaitStatusWrites(false).build();
+
+        // When
+        BatchOutcome outcome = processor.process(TestRequests.batch(1000)).orTimeout(10, TimeUnit.SECONDS).join();
+
+        // Then 60 writes are held and the other 940 are skipped at once, and counted
+        assertThat(outcome.count(Disposition.DELIVERED)).isEqualTo(1000);
+        assertThat(store.writesReceived()).isEqualTo(10);
+        assertThat(processor.statusStore().failedWrites()).isEqualTo(940);
+        assertThat(outcome.statusWriteFailures()).isEqualTo(940);
+    }
 }
