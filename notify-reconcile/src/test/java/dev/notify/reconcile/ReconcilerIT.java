@@ -101,12 +101,25 @@ class ReconcilerIT {
                 journal.close(Duration.ofSeconds(30));
                 assertThat(journal.appended()).isEqualTo(scenario.journal.size());
             }
+            // and one record that is not a journal entry
+            try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                         new org.apache.kafka.clients.producer.KafkaProducer<>(Map.of("bootstrap.servers",
+                                 kafka.bootstrapServers()),
+                                 new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                                 new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic,
+                        "garbage".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8)))
+                        .get(30, TimeUnit.SECONDS);
+            }
             InMemoryJournalIndex index = new InMemoryJournalIndex();
             StatusUpdateCodec codec = new StatusUpdateCodec();
             try (KafkaJournalReader reader = KafkaJournalReader.builder().bootstrapServers(kafka.bootstrapServers())
                     .topic(topic).index(index).decoder(codec::decode).start()) {
                 await().atMost(Duration.ofSeconds(60)).until(() -> reader.caughtUp()
                         && index.size() == scenario.journal.size());
+                assertThat(reader.undecodable()).isEqualTo(1);
+                assertThat(reader.recordsRead()).isEqualTo(scenario.journal.size() + 1);
+                assertThat(reader.failure()).isNull();
 
                 // and the webhooks, posted signed to the endpoint (one forged Twilio callback among them)
                 InMemoryReceiptLog receipts = new InMemoryReceiptLog();
