@@ -54,7 +54,9 @@ final class Wiring {
         CassandraStoreConfig.Builder builder = CassandraStoreConfig.builder()
                 .localDatacenter(config.get(Keys.CASSANDRA_LOCAL_DATACENTER))
                 .keyspace(config.get(Keys.CASSANDRA_KEYSPACE))
-                .requestTimeout(config.get(Keys.CASSANDRA_REQUEST_TIMEOUT));
+                .requestTimeout(config.get(Keys.CASSANDRA_REQUEST_TIMEOUT))
+                // Above what the status guard keeps in flight, so the driver's own throttler never queues.
+                .maxInFlight(1024);
         List<java.net.InetSocketAddress> points = new ArrayList<>();
         for (String point : config.get(Keys.CASSANDRA_CONTACT_POINTS)) {
             points.add(hostAndPort(point, 9042, Keys.CASSANDRA_CONTACT_POINTS.name()));

@@ -78,6 +78,7 @@ final class WorkerCommand implements Callable<Integer> {
                     .deliveries(Wiring.deliveries(config, operations.registry, retries))
                     .statusStore(store)
                     .statusGuard(Wiring.statusGuard(config))
+                    .awaitStatusWrites(config.get(Keys.WORKER_OFFSET_POLICY) == Keys.OffsetPolicyName.REPLAY)
                     .preferences(preferences)
                     .dedup(dedup)
                     .journal(journal)

@@ -15,6 +15,7 @@ import dev.notify.core.OffsetPolicy;
 import dev.notify.core.StatusRecord;
 import dev.notify.core.batch.BatchProcessor;
 import dev.notify.core.batch.StatusGuardConfig;
+import dev.notify.kafka.DeadLetters;
 import dev.notify.kafka.DecodeResult;
 import dev.notify.kafka.KafkaDeliveryJournal;
 import dev.notify.kafka.NotificationPublisher;
@@ -165,12 +166,16 @@ public final class DemoRun {
                 .requestTimeout(Duration.ofSeconds(1))
                 .reconnectionBaseDelay(Duration.ofMillis(500))
                 .reconnectionMaxDelay(Duration.ofSeconds(2))
+                // Above what the guards and the publisher keep in flight together, so the driver never queues:
+                // its throttler fails a queue of requests recursively when the node is gone.
+                .maxInFlight(1024)
                 .build();
         SchemaMigration.migrate(storeConfig);
 
         RedisConfig redisConfig = RedisConfig.builder().uri(redis.uri()).build();
         boolean dedupOn = options.dedup();
-        OffsetPolicy offsetPolicy = OffsetPolicy.named(options.offsetPolicy());
+        String offsetPolicyName = options.offsetPolicy();
+        OffsetPolicy offsetPolicy = OffsetPolicy.named(offsetPolicyName);
 
         try (CassandraStatusStore cassandraStore = CassandraStatusStore.connect(storeConfig);
              RedisPreferenceStore preferences = RedisPreferenceStore.create(redisConfig, registry);
@@ -197,6 +202,9 @@ public final class DemoRun {
                         .deliveries(deliveries)
                         .statusStore(store)
                         .statusGuard(StatusGuardConfig.custom().writeTimeout(Duration.ofSeconds(1)).build())
+                        // Under the commit policy bookkeeping never holds a batch; the replay policy needs the
+                        // outcome of every write before it decides.
+                        .awaitStatusWrites(offsetPolicyName.equals("replay"))
                         .preferences(preferences)
                         .dedup(dedup)
                         .journal(journal)
@@ -282,7 +290,7 @@ public final class DemoRun {
             }
             DemoReport report = new DemoReport(
                     input.size(), validIds.size(), bad, totalSends.get(), duplicates, lost,
-                    countRecords(bootstrap, DEAD_LETTER_TOPIC),
+                    countDeadLettered(bootstrap, DEAD_LETTER_TOPIC),
                     statusCounts.getOrDefault("SUPPRESSED", 0L),
                     statusCounts,
                     round(outage.seconds()),
@@ -391,7 +399,8 @@ public final class DemoRun {
         Semaphore inFlight = new Semaphore(10_000);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(raw);
              NotificationPublisher publisher = NotificationPublisher.builder()
-                     .bootstrapServers(bootstrap).topic(TOPIC).statusStore(store).meterRegistry(registry).build()) {
+                     .bootstrapServers(bootstrap).topic(TOPIC).statusStore(store).maxPendingInFlight(256)
+                     .meterRegistry(registry).build()) {
             for (int i = 0; i < input.size(); i++) {
                 sleepUntil(i / rate);
                 DemoInput.Line line = input.get(i);
@@ -583,22 +592,37 @@ public final class DemoRun {
         return counts;
     }
 
-    private static long countRecords(String bootstrap, String topic) {
+    /**
+     * Distinct source records on the dead-letter topic (by source partition and offset): a bad record consumed
+     * again after a rebalance is dead-lettered again, and counts once.
+     */
+    private static long countDeadLettered(String bootstrap, String topic) {
         Properties properties = new Properties();
         properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(properties)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                     .map(info -> new TopicPartition(topic, info.partition())).toList();
-            long count = 0;
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            Map<TopicPartition, Long> starts = consumer.beginningOffsets(partitions);
-            for (TopicPartition partition : partitions) {
-                count += ends.get(partition) - starts.get(partition);
+            Set<String> sources = new HashSet<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p)) && System.nanoTime() < deadline) {
+                for (org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record
+                        : consumer.poll(Duration.ofMillis(500))) {
+                    sources.add(header(record, DeadLetters.SOURCE_PARTITION) + "@" + header(record, DeadLetters.SOURCE_OFFSET));
+                }
             }
-            return count;
+            return sources.size();
         }
+    }
+
+    private static String header(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> record, String name) {
+        org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        return header == null ? "?" : new String(header.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private double counterSum(String name) {
