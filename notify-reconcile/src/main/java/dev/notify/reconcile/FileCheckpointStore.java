@@ -30,7 +30,9 @@ import org.slf4j.LoggerFactory;
  * survives the job's process being killed; it survives a power loss only with {@code fsync} on (each save then
  * forces the file to disk, a few milliseconds each on a disk). On open the file is read (the last line of an id
  * wins; a torn last line from a crash is skipped with a warning), entries whose last query is older than
- * {@code retention} are dropped, and the file is rewritten compacted (to a temporary file, then moved over it).
+ * {@code retention} are dropped, and the file is rewritten compacted (to a temporary file, then moved over it). The
+ * same compaction runs while the store is open whenever the file holds more than twice its live entries plus
+ * {@value #COMPACTION_SLACK} lines, so a long-running job's file stays bounded.
  *
  * <p>One file per instance: give each {@link InstanceShard} index its own path. The file lives on the instance's
  * disk; an instance moved to a new host without its file only asks the providers again, once per open id.
@@ -43,17 +45,29 @@ public final class FileCheckpointStore implements CheckpointStore {
     private static final Logger LOG = LoggerFactory.getLogger(FileCheckpointStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** Lines the file may hold beyond twice its live entries before it is rewritten compacted: 100,000. */
+    static final int COMPACTION_SLACK = 100_000;
+
     private final Path path;
     private final boolean fsync;
+    private final Duration retention;
+    private final TimeSource time;
     private final Map<String, CheckpointEntry> entries = new LinkedHashMap<>();
-    private final BufferedWriter writer;
-    private final java.nio.channels.FileChannel channel;
+    private BufferedWriter writer;
+    private java.nio.channels.FileChannel channel;
+    private long lines;
 
     private FileCheckpointStore(Path path, Duration retention, boolean fsync, TimeSource time) throws IOException {
         this.path = path;
         this.fsync = fsync;
+        this.retention = retention;
+        this.time = time;
         load(time.now().minus(retention));
         compact();
+        openForAppend();
+    }
+
+    private void openForAppend() throws IOException {
         this.channel = java.nio.channels.FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         this.writer = new BufferedWriter(java.nio.channels.Channels.newWriter(channel, StandardCharsets.UTF_8));
     }
@@ -111,6 +125,9 @@ public final class FileCheckpointStore implements CheckpointStore {
     }
 
     private void compact() throws IOException {
+        Instant oldestKept = time.now().minus(retention);
+        entries.values().removeIf(entry -> entry.queriedAt().isBefore(oldestKept));
+        lines = entries.size();
         Path temporary = path.resolveSibling(path.getFileName() + ".tmp");
         try (BufferedWriter out = Files.newBufferedWriter(temporary, StandardCharsets.UTF_8)) {
             for (CheckpointEntry entry : entries.values()) {
@@ -135,10 +152,15 @@ public final class FileCheckpointStore implements CheckpointStore {
             if (fsync) {
                 channel.force(false);
             }
+            entries.put(entry.notificationId(), entry);
+            if (++lines > 2L * entries.size() + COMPACTION_SLACK) {
+                writer.close();
+                compact();
+                openForAppend();
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write checkpoint " + path, e);
         }
-        entries.put(entry.notificationId(), entry);
     }
 
     /** Ids held. */

@@ -70,4 +70,22 @@ class FileCheckpointStoreTest {
             assertThat(reopened.find("new")).isPresent();
         }
     }
+
+    @Test
+    void should_keep_the_file_bounded_while_open() throws IOException {
+        Path file = folder.resolve("checkpoint.jsonl");
+        int saves = FileCheckpointStore.COMPACTION_SLACK + 10;
+        try (FileCheckpointStore store = FileCheckpointStore.open(file)) {
+            for (int i = 1; i <= saves; i++) {
+                store.save(new CheckpointEntry("n-1", null, null, null, null, NOW, i));
+            }
+            store.save(new CheckpointEntry("n-2", null, null, null, null, NOW, 1));
+        }
+
+        assertThat(Files.readAllLines(file).size()).isLessThan(20);
+        try (FileCheckpointStore reopened = FileCheckpointStore.open(file)) {
+            assertThat(reopened.find("n-1").orElseThrow().queries()).isEqualTo(saves);
+            assertThat(reopened.find("n-2")).isPresent();
+        }
+    }
 }
