@@ -3,12 +3,18 @@ package dev.notify.core.batch;
 import dev.notify.core.BatchOutcome;
 import dev.notify.core.Channel;
 import dev.notify.core.DedupGuard;
+import dev.notify.core.Delivery;
+import dev.notify.core.DeliveryResult;
 import dev.notify.core.Disposition;
 import dev.notify.core.NotificationRequest;
 import dev.notify.core.PreferenceStore;
 import dev.notify.core.Preferences;
 import dev.notify.core.Priority;
 import dev.notify.core.QuietHours;
+import dev.notify.core.StalePage;
+import dev.notify.core.StatusRecord;
+import dev.notify.core.StatusStore;
+import dev.notify.core.StatusUpdate;
 import dev.notify.core.inmemory.FaultMode;
 import dev.notify.core.inmemory.InMemoryDedupGuard;
 import dev.notify.core.inmemory.InMemoryDelivery;
@@ -24,7 +30,10 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -90,6 +99,14 @@ public class BatchPathBenchmark {
     @Param({"PT1H"})
     public String openWait;
 
+    /**
+     * {@code in-memory}: {@link InMemoryDelivery} and {@link InMemoryStatusStore}. {@code no-op} ({@code -p
+     * adapters=no-op}, HEALTHY only): a delivery and a store that answer with one completed future each, to measure
+     * the batch path without the fakes' own cost.
+     */
+    @Param({"in-memory"})
+    public String adapters;
+
     /** The status write timeout; {@code -p writeTimeout=PT1S} is the default of {@link StatusGuardConfig}. */
     @Param({"PT0.1S"})
     public String writeTimeout;
@@ -108,14 +125,20 @@ public class BatchPathBenchmark {
             throw new IllegalArgumentException("batchSize must divide " + NOTIFICATIONS_PER_INVOCATION);
         }
         statusStore = new InMemoryStatusStore();
+        boolean noOp = adapters.equals("no-op");
+        if (noOp && store != FaultMode.HEALTHY) {
+            throw new IllegalArgumentException("adapters=no-op has no fault modes; use store=HEALTHY");
+        } else if (!noOp && !adapters.equals("in-memory")) {
+            throw new IllegalArgumentException("adapters: in-memory or no-op, was " + adapters);
+        }
         BatchProcessor.Builder builder = BatchProcessor.builder()
-                .statusStore(statusStore)
+                .statusStore(noOp ? new NoOpStatusStore() : statusStore)
                 .statusGuard(StatusGuardConfig.custom()
                         .writeTimeout(Duration.parse(writeTimeout))
                         .waitDurationInOpenState(Duration.parse(openWait))
                         .build());
         for (Channel channel : List.of(Channel.APNS, Channel.FCM)) {
-            builder.delivery(new InMemoryDelivery(channel));
+            builder.delivery(noOp ? new NoOpDelivery(channel) : new InMemoryDelivery(channel));
         }
         if (dedup.equals("in-memory")) {
             dedupGuard = new InMemoryDedupGuard();
@@ -170,6 +193,47 @@ public class BatchPathBenchmark {
                     "Your code", "123456 is your code", Map.of("kind", "otp"), Priority.HIGH, CREATED, null, null));
         }
         return batch;
+    }
+
+    /** Accepts every send with the same completed answer. */
+    private static final class NoOpDelivery implements Delivery {
+        private final Channel channel;
+        private final CompletableFuture<DeliveryResult> accepted =
+                CompletableFuture.completedFuture(new DeliveryResult.Accepted("no-op", CREATED));
+
+        NoOpDelivery(Channel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public Channel channel() {
+            return channel;
+        }
+
+        @Override
+        public CompletableFuture<DeliveryResult> send(NotificationRequest request) {
+            return accepted;
+        }
+    }
+
+    /** Takes every write with the same completed answer and keeps nothing. */
+    private static final class NoOpStatusStore implements StatusStore {
+        private final CompletableFuture<Void> written = CompletableFuture.completedFuture(null);
+
+        @Override
+        public CompletionStage<Void> record(StatusUpdate update) {
+            return written;
+        }
+
+        @Override
+        public CompletionStage<Optional<StatusRecord>> find(String notificationId) {
+            return CompletableFuture.completedFuture(Optional.empty());
+        }
+
+        @Override
+        public CompletionStage<StalePage> findStalePending(Instant createdBefore, int pageSize, String cursor) {
+            return CompletableFuture.completedFuture(new StalePage(List.of(), null));
+        }
     }
 
     private static String userId(int set, int batch, int user) {
