@@ -187,6 +187,7 @@ public final class DemoRun {
             Set<String> suppressedByDesign = seedOptOuts(preferences, requests);
             DedupGuard dedup = dedupOn ? RedisDedupGuard.create(redisConfig, registry) : DedupGuard.NONE;
 
+            warmUp(providers, requests);
             ScheduledExecutorService retryScheduler = Executors.newScheduledThreadPool(1, daemon("notify-retry"));
             List<Delivery> deliveries = new ArrayList<>();
             for (Delivery delivery : providers.deliveries().values()) {
@@ -305,6 +306,27 @@ public final class DemoRun {
             write(report);
             return report;
         }
+    }
+
+    /**
+     * Sends a few notifications of each channel straight to the sandbox providers (not through Kafka, not counted),
+     * so that connections, TLS sessions, the FCM token and the JIT are warm before the healthy phase is measured.
+     */
+    private static void warmUp(SandboxProviders providers, List<NotificationRequest> requests) {
+        List<CompletableFuture<?>> sends = new ArrayList<>();
+        Map<Channel, Integer> perChannel = new java.util.EnumMap<>(Channel.class);
+        for (NotificationRequest request : requests) {
+            int sent = perChannel.merge(request.channel(), 1, Integer::sum);
+            if (sent <= 50) {
+                NotificationRequest warm = new NotificationRequest("warmup-" + request.id(), request.userId(),
+                        request.channel(), request.recipient(), request.title(), request.body(), request.data(),
+                        request.priority(), request.createdAt(), null, null);
+                sends.add(providers.delivery(request.channel()).send(warm).exceptionally(error -> null));
+            }
+        }
+        CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).orTimeout(60, TimeUnit.SECONDS)
+                .exceptionally(error -> null).join();
+        say("providers warmed up: %d sends straight to the sandbox (not counted)", sends.size());
     }
 
     /** Whether every worker is in the group and every partition is assigned. */
