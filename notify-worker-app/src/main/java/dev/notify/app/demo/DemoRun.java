@@ -242,6 +242,9 @@ public final class DemoRun {
                     .config(ReconcilerConfig.custom()
                             .staleAfter(Duration.ofSeconds(5))
                             .staleAfter(Channel.SMS, Duration.ofSeconds(5))
+                            .journalGrace(Duration.ofSeconds(2))
+                            // Yields to live traffic: slows above 2,000 records of lag, stops above 10,000.
+                            .liveLoad(2_000, 10_000)
                             .queriesPerSecond(100)
                             .build())
                     .build();
