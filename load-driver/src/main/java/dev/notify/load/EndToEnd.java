@@ -60,7 +60,7 @@ final class EndToEnd {
     record Phase(String name, double seconds, long notifications, double notificationsPerSecond,
                  double sendsPerSecond, long statusWritesOk, long statusWritesFailed, long statusWritesRefused,
                  long lagAtStart, long lagAtEnd, long minLag, long publishedDuring, Double heapUsedAfterGcMiB,
-                 String breakerAtEnd) {
+                 String breakerAtEnd, double breakerNotClosedShare) {
     }
 
     /** One second of the timeline. */
@@ -214,10 +214,11 @@ final class EndToEnd {
 
     private void report(Phase measured) {
         LoadDriver.say("    %-10s %,8.0f notifications/s  (%,.0f sends/s, status writes ok %,d failed %,d refused %,d,"
-                        + " lag %,d -> %,d, heap after GC %s MiB, breaker %s)",
+                        + " lag %,d -> %,d, heap after GC %s MiB, breaker %s, not CLOSED %.0f%% of the time)",
                 measured.name(), measured.notificationsPerSecond(), measured.sendsPerSecond(),
                 measured.statusWritesOk(), measured.statusWritesFailed(), measured.statusWritesRefused(),
-                measured.lagAtStart(), measured.lagAtEnd(), measured.heapUsedAfterGcMiB(), measured.breakerAtEnd());
+                measured.lagAtStart(), measured.lagAtEnd(), measured.heapUsedAfterGcMiB(), measured.breakerAtEnd(),
+                100 * measured.breakerNotClosedShare());
     }
 
     private Phase phaseBetween(String name, Mark start, Mark end, boolean gc) {
@@ -233,7 +234,15 @@ final class EndToEnd {
                 end.statusFailed() - start.statusFailed(), end.statusRejected() - start.statusRejected(),
                 start.end() - start.committed(), end.end() - end.committed(),
                 minLagInPhase == Long.MAX_VALUE ? end.end() - end.committed() : minLagInPhase,
-                end.end() - start.end(), heap, breakers());
+                end.end() - start.end(), heap, breakers(), notClosedShare(name));
+    }
+
+    /** The share of the phase's one-second samples in which some worker's breaker was not CLOSED. */
+    private double notClosedShare(String name) {
+        long all = timeline.stream().filter(sample -> name.equals(sample.phase())).count();
+        long notClosed = timeline.stream()
+                .filter(sample -> name.equals(sample.phase()) && !"CLOSED".equals(sample.breaker())).count();
+        return all == 0 ? 0 : round((double) notClosed / all);
     }
 
     /** The outage seconds in which every breaker was open, from the timeline. */
@@ -253,7 +262,7 @@ final class EndToEnd {
         return new Phase("outage, breaker open", open.size(), Math.round(notifications),
                 round(notifications / open.size()), round(sends / open.size()), 0, 0, 0,
                 open.get(0).lag(), open.get(open.size() - 1).lag(),
-                open.stream().mapToLong(Sample::lag).min().orElse(0), 0, null, "OPEN");
+                open.stream().mapToLong(Sample::lag).min().orElse(0), 0, null, "OPEN", 1.0);
     }
 
     private Mark mark(Admin admin) throws Exception {

@@ -70,17 +70,18 @@ record LoadReport(Machine machine, Settings settings, List<Ceilings.Ceiling> cei
             LoadDriver.say("%-34s %,14.0f", ceiling.component(), ceiling.perSecond());
         }
         LoadDriver.say("");
-        LoadDriver.say("%-22s %7s %15s %10s %22s %9s %17s %10s %9s", "end-to-end phase", "seconds",
-                "notifications/s", "sends/s", "status ok/fail(refused)", "lag start", "lag end (min)", "published",
-                "heap MiB");
+        LoadDriver.say("%-22s %7s %15s %10s %22s %12s %9s %17s %10s %9s", "end-to-end phase", "seconds",
+                "notifications/s", "sends/s", "status ok/fail(refused)", "breaker open", "lag start", "lag end (min)",
+                "published", "heap MiB");
         List<EndToEnd.Phase> phases = new java.util.ArrayList<>(endToEnd.phases());
         if (endToEnd.outageBreakerOpen() != null) {
             phases.add(2, endToEnd.outageBreakerOpen());
         }
         for (EndToEnd.Phase phase : phases) {
-            LoadDriver.say("%-22s %7.1f %15.0f %10.0f %22s %9d %17s %10d %9s", phase.name(), phase.seconds(),
+            LoadDriver.say("%-22s %7.1f %15.0f %10.0f %22s %11.0f%% %9d %17s %10d %9s", phase.name(), phase.seconds(),
                     phase.notificationsPerSecond(), phase.sendsPerSecond(),
                     phase.statusWritesOk() + "/" + phase.statusWritesFailed() + "(" + phase.statusWritesRefused() + ")",
+                    100 * phase.breakerNotClosedShare(),
                     phase.lagAtStart(), phase.lagAtEnd() + " (" + phase.minLag() + ")", phase.publishedDuring(),
                     phase.heapUsedAfterGcMiB() == null ? "-"
                             : String.format(java.util.Locale.ROOT, "%.0f", phase.heapUsedAfterGcMiB()));
