@@ -52,7 +52,7 @@ final class ReconcileCommand implements Callable<Integer> {
                     .topic(config.get(Keys.KAFKA_JOURNAL_TOPIC))
                     .index(journal)
                     .decoder(new StatusUpdateCodec()::decode);
-            config.withPrefix("kafka.consumer.").forEach(readerBuilder::consumerProperty);
+            Wiring.consumerProperties(config).forEach(readerBuilder::consumerProperty);
             InMemoryReceiptLog receipts = new InMemoryReceiptLog();
             ReceiptEndpoint endpoint = null;
             int receiptsPort = config.get(Keys.RECEIPTS_PORT);

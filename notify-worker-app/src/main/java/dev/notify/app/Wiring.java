@@ -67,6 +67,13 @@ final class Wiring {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("configuration key '" + Keys.CASSANDRA_REPLICATION.name() + "': " + e.getMessage());
         }
+        if (config.get(Keys.CASSANDRA_SSL)) {
+            try {
+                builder.sslContext(javax.net.ssl.SSLContext.getDefault());
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new ConfigException("configuration key '" + Keys.CASSANDRA_SSL.name() + "': no TLS in this JVM");
+            }
+        }
         String user = config.get(Keys.CASSANDRA_USERNAME);
         if (!user.isEmpty()) {
             builder.credentials(user, config.get(Keys.CASSANDRA_PASSWORD));
@@ -110,13 +117,23 @@ final class Wiring {
                 .maxBatchSize(config.get(Keys.KAFKA_MAX_POLL_RECORDS))
                 .offsetPolicy(OffsetPolicy.named(config.get(Keys.WORKER_OFFSET_POLICY).name().toLowerCase(java.util.Locale.ROOT)))
                 .meterRegistry(registry);
+        config.withPrefix("kafka.client.").forEach(builder::clientProperty);
         config.withPrefix("kafka.consumer.").forEach(builder::consumerProperty);
         return builder;
     }
 
-    /** Kafka client settings shared by producers (TLS, SASL): {@code kafka.producer.*}. */
+    /** Settings of every producer (TLS, SASL): {@code kafka.client.*}, then {@code kafka.producer.*}. */
     static Map<String, String> producerProperties(Config config) {
-        return config.withPrefix("kafka.producer.");
+        Map<String, String> properties = new java.util.TreeMap<>(config.withPrefix("kafka.client."));
+        properties.putAll(config.withPrefix("kafka.producer."));
+        return properties;
+    }
+
+    /** Settings of every consumer (TLS, SASL): {@code kafka.client.*}, then {@code kafka.consumer.*}. */
+    static Map<String, String> consumerProperties(Config config) {
+        Map<String, String> properties = new java.util.TreeMap<>(config.withPrefix("kafka.client."));
+        properties.putAll(config.withPrefix("kafka.consumer."));
+        return properties;
     }
 
     /**

@@ -42,6 +42,8 @@ public final class Keys {
             "User name for Cassandra authentication; empty for none.");
     public static final Key<String> CASSANDRA_PASSWORD = Key.secret("cassandra.password",
             "Password for Cassandra authentication (secret).");
+    public static final Key<Boolean> CASSANDRA_SSL = Key.bool("cassandra.ssl", false,
+            "Connect to Cassandra over TLS, trusting the JVM's trust store (-Djavax.net.ssl.trustStore=...).");
     public static final Key<Duration> CASSANDRA_REQUEST_TIMEOUT = Key.duration("cassandra.request.timeout", "1s",
             "Driver request timeout of status writes and reads.");
 
@@ -137,7 +139,7 @@ public final class Keys {
             KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPICS, KAFKA_GROUP_ID, KAFKA_DEAD_LETTER_TOPIC, KAFKA_JOURNAL_TOPIC,
             KAFKA_MAX_POLL_RECORDS,
             CASSANDRA_CONTACT_POINTS, CASSANDRA_LOCAL_DATACENTER, CASSANDRA_KEYSPACE, CASSANDRA_REPLICATION,
-            CASSANDRA_USERNAME, CASSANDRA_PASSWORD, CASSANDRA_REQUEST_TIMEOUT,
+            CASSANDRA_USERNAME, CASSANDRA_PASSWORD, CASSANDRA_SSL, CASSANDRA_REQUEST_TIMEOUT,
             REDIS_URI, REDIS_PASSWORD, DEDUP_ENABLED, DEDUP_TTL,
             WORKER_OFFSET_POLICY, WORKER_MAX_CONCURRENT_SENDS, WORKER_SEND_TIMEOUT, STATUS_WRITE_TIMEOUT,
             STATUS_BREAKER_MIN_CALLS, STATUS_BREAKER_OPEN_WAIT,
@@ -151,9 +153,10 @@ public final class Keys {
             ALERT_RECONCILE_BACKLOG);
 
     /**
-     * Prefixes whose keys are handed to a client as they are: {@code kafka.consumer.security.protocol=SSL}. For TLS
-     * and SASL settings of Kafka, and the Cassandra driver's own settings ({@code cassandra.driver.advanced.ssl-engine-factory.class}).
+     * Prefixes whose keys are handed to Kafka clients as they are, for TLS and SASL: {@code kafka.client.} to every
+     * client ({@code kafka.client.security.protocol=SSL}), {@code kafka.consumer.} to consumers only,
+     * {@code kafka.producer.} to producers only. Cassandra TLS is {@link #CASSANDRA_SSL}; Redis TLS is a
+     * {@code rediss://} URI.
      */
-    public static final List<String> PASS_THROUGH_PREFIXES = List.of(
-            "kafka.consumer.", "kafka.producer.", "kafka.admin.", "cassandra.driver.");
+    public static final List<String> PASS_THROUGH_PREFIXES = List.of("kafka.client.", "kafka.consumer.", "kafka.producer.");
 }

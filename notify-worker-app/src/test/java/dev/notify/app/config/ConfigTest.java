@@ -74,11 +74,12 @@ class ConfigTest {
 
     @Test
     void should_pass_client_settings_through_by_prefix() {
-        Config config = Config.load(null, Map.of("NOTIFY_KAFKA_CONSUMER_SECURITY_PROTOCOL", "SSL"),
+        Config config = Config.load(null, Map.of("NOTIFY_KAFKA_CONSUMER_SECURITY_PROTOCOL", "SSL", "NOTIFY_KAFKA_CLIENT_SASL_MECHANISM", "SCRAM-SHA-512"),
                 Map.of("kafka.producer.sasl.mechanism", "PLAIN"));
 
         assertThat(config.withPrefix("kafka.consumer.")).containsEntry("security.protocol", "SSL");
         assertThat(config.withPrefix("kafka.producer.")).containsEntry("sasl.mechanism", "PLAIN");
+        assertThat(config.withPrefix("kafka.client.")).containsEntry("sasl.mechanism", "SCRAM-SHA-512");
     }
 
     @Test
