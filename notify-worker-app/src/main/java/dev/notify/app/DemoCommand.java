@@ -29,7 +29,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Seconds Cassandra stays down before its restart begins. Default: ${DEFAULT-VALUE}.")
     int outageSeconds;
 
-    @Option(names = "--healthy-seconds", defaultValue = "10",
+    @Option(names = "--healthy-seconds", defaultValue = "15",
             description = "Seconds of healthy traffic before the outage and after the restart. Default: ${DEFAULT-VALUE}.")
     int healthySeconds;
 

@@ -100,13 +100,19 @@ public final class GuardedStatusStore implements StatusStore {
             // clock that tests move, and at most the few microseconds between the two readings later on a real one.
             openRefusal = CallNotPermittedException.createCallNotPermittedException(breaker);
             retryAfter = config.clock().instant().plus(config.waitDurationInOpenState());
-            log.warn("[status-store] breaker opened: status writes now fail fast (failure rate {}%); "
-                    + "delivery continues and statuses stay PENDING until reconciled",
-                    breaker.getMetrics().getFailureRate());
+            // Operators hear once that the store is failing and once that it is back; the probes in between
+            // (half-open, then open again) are detail.
+            if (transition.getFromState() == CircuitBreaker.State.HALF_OPEN) {
+                log.debug("[status-store] probe writes failed: breaker open again");
+            } else {
+                log.warn("[status-store] breaker opened: status writes now fail fast (failure rate {}%); "
+                        + "delivery continues and statuses stay PENDING until reconciled",
+                        breaker.getMetrics().getFailureRate());
+            }
         } else if (transition.getToState() == CircuitBreaker.State.CLOSED) {
             log.warn("[status-store] breaker closed: status writes succeed again");
         } else {
-            log.info("[status-store] breaker {}", transition);
+            log.debug("[status-store] breaker {}", transition);
         }
     }
 
