@@ -14,7 +14,7 @@ import dev.notify.core.Masking;
 import dev.notify.core.NotificationRequest;
 import dev.notify.core.Priority;
 import dev.notify.core.RetriableDeliveryException;
-import dev.notify.providers.DeliveryTimeoutException;
+import dev.notify.providers.SendFailures;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,9 +24,7 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
@@ -177,18 +175,7 @@ public final class ApnsDelivery implements Delivery {
     }
 
     private RuntimeException translate(NotificationRequest request, Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof RetriableDeliveryException retriable) {
-            return retriable;
-        }
-        if (cause instanceof TimeoutException) {
-            return new DeliveryTimeoutException("apns: send of " + request.id() + " timed out",
-                    config.requestTimeout());
-        }
-        return new RetriableDeliveryException("apns: send of " + request.id() + " failed: " + cause, cause);
+        return SendFailures.retriable("apns", request.id(), failure, config.requestTimeout());
     }
 
     /** Closes the client, waiting for sends in flight (Pushy's graceful shutdown). */

@@ -16,6 +16,7 @@ import dev.notify.core.Masking;
 import dev.notify.core.NotificationRequest;
 import dev.notify.core.RetriableDeliveryException;
 import dev.notify.providers.DeliveryTimeoutException;
+import dev.notify.providers.SendFailures;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.time.Clock;
@@ -24,12 +25,10 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.http.client.config.RequestConfig;
 import org.apache.http.impl.client.CloseableHttpClient;
@@ -198,15 +197,7 @@ public final class SendGridDelivery implements Delivery {
     }
 
     private RuntimeException translate(NotificationRequest request, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof RetriableDeliveryException retriable) {
-            return retriable;
-        }
-        if (cause instanceof TimeoutException) {
-            return new DeliveryTimeoutException("sendgrid: send of " + request.id() + " timed out", deadline);
-        }
-        return new RetriableDeliveryException("sendgrid: send of " + request.id() + " failed: " + cause, cause);
+        return SendFailures.retriable("sendgrid", request.id(), failure, deadline);
     }
 
     @Override

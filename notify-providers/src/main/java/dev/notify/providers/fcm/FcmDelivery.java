@@ -11,13 +11,12 @@ import dev.notify.core.Masking;
 import dev.notify.core.NotificationRequest;
 import dev.notify.core.Priority;
 import dev.notify.core.RetriableDeliveryException;
-import dev.notify.providers.DeliveryTimeoutException;
+import dev.notify.providers.SendFailures;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -27,12 +26,10 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,17 +220,7 @@ public final class FcmDelivery implements Delivery {
     }
 
     private RuntimeException translate(NotificationRequest request, Throwable failure) {
-        Throwable cause = failure;
-        while (cause instanceof CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        if (cause instanceof RetriableDeliveryException retriable) {
-            return retriable;
-        }
-        if (cause instanceof TimeoutException || cause instanceof HttpTimeoutException) {
-            return new DeliveryTimeoutException("fcm: send of " + request.id() + " timed out", deadline);
-        }
-        return new RetriableDeliveryException("fcm: send of " + request.id() + " failed: " + cause, cause);
+        return SendFailures.retriable("fcm", request.id(), failure, deadline);
     }
 
     @Override

@@ -12,18 +12,16 @@ import dev.notify.core.DeliveryResult;
 import dev.notify.core.Masking;
 import dev.notify.core.NotificationRequest;
 import dev.notify.core.RetriableDeliveryException;
-import dev.notify.providers.DeliveryTimeoutException;
+import dev.notify.providers.SendFailures;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -153,15 +151,7 @@ public final class TwilioSmsDelivery implements Delivery {
     }
 
     private RuntimeException translate(NotificationRequest request, Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
-        if (cause instanceof RetriableDeliveryException retriable) {
-            return retriable;
-        }
-        if (cause instanceof TimeoutException) {
-            return new DeliveryTimeoutException("twilio: send of " + request.id() + " timed out", deadline);
-        }
-        return new RetriableDeliveryException("twilio: send of " + request.id() + " failed: " + cause, cause);
+        return SendFailures.retriable("twilio", request.id(), failure, deadline);
     }
 
     @Override
