@@ -234,7 +234,7 @@ final class EndToEnd {
                 round((end.sends() - start.sends()) / seconds), end.statusOk() - start.statusOk(),
                 end.statusFailed() - start.statusFailed(), end.statusRejected() - start.statusRejected(),
                 start.end() - start.committed(), end.end() - end.committed(),
-                minLagInPhase == Long.MAX_VALUE ? end.end() - end.committed() : minLagInPhase,
+                Math.min(minLagInPhase, end.end() - end.committed()),
                 end.end() - start.end(), heap, breakers(), notClosedShare(name));
     }
 
