@@ -46,7 +46,8 @@ final class EndToEnd {
     static final String GROUP = "notify-load";
 
     /** What the end-to-end part needs from the driver. */
-    record Setup(String bootstrap, int partitions, int workers, long backlog, Duration warmup, Duration healthy,
+    record Setup(String bootstrap, int partitions, int workers, long backlog, int rate, Duration warmup,
+                 Duration healthy,
                  Duration outage, Duration recovery, CassandraEngine cassandra, CassandraStatusStore store,
                  PreferenceStore preferences, TokenInvalidationListener tokenListener, DedupGuard dedup,
                  Delivery apns, MeterRegistry registry) {
@@ -70,7 +71,8 @@ final class EndToEnd {
     }
 
     /** Everything the end-to-end part measured. */
-    record Result(long backlog, double backlogPublishSeconds, double backlogPublishPerSecond, long toppedUp,
+    record Result(long backlog, int offeredRate, double backlogPublishSeconds, double backlogPublishPerSecond,
+                  long toppedUp,
                   double groupReadySeconds, List<Phase> phases, Phase outageBreakerOpen,
                   double cassandraRestartSeconds, List<Sample> timeline) {
     }
@@ -92,6 +94,13 @@ final class EndToEnd {
     }
 
     Result run(Admin admin) throws Exception {
+        if (setup.rate() > 0) {
+            LoadDriver.say("end-to-end: no backlog; publishing %,d notifications/s throughout", setup.rate());
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    Kafka.producerProperties(setup.bootstrap()))) {
+                return drain(admin, producer, 0);
+            }
+        }
         long publishStart = System.nanoTime();
         LoadDriver.say("end-to-end: publishing a backlog of %,d notifications ...", setup.backlog());
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Kafka.producerProperties(setup.bootstrap()))) {
@@ -150,7 +159,14 @@ final class EndToEnd {
             long joinStart = System.nanoTime();
             phase = "warmup";
             sampler.scheduleAtFixedRate(() -> sample(admin), 1, 1, TimeUnit.SECONDS);
-            sampler.scheduleWithFixedDelay(() -> topUp(producer), 1, 1, TimeUnit.SECONDS);
+            Thread paced = null;
+            if (setup.rate() > 0) {
+                paced = new Thread(() -> publishAtRate(producer), "load-publisher");
+                paced.setDaemon(true);
+                paced.start();
+            } else {
+                sampler.scheduleWithFixedDelay(() -> topUp(producer), 1, 1, TimeUnit.SECONDS);
+            }
             while (!Kafka.groupReady(admin, GROUP, setup.workers(), setup.partitions())) {
                 if (System.nanoTime() - joinStart > TimeUnit.MINUTES.toNanos(2)) {
                     throw new IllegalStateException("the workers did not join the group within 2 minutes");
@@ -186,13 +202,18 @@ final class EndToEnd {
             phases.add(measure("recovered", setup.recovery(), admin));
             phase = "stopping";
             sampler.shutdownNow();
+            if (paced != null) {
+                paced.interrupt();
+                paced.join(TimeUnit.SECONDS.toMillis(10));
+            }
             for (NotificationWorker worker : workers) {
                 worker.close();
             }
             for (Thread thread : threads) {
                 thread.join(TimeUnit.SECONDS.toMillis(30));
             }
-            return new Result(setup.backlog(), round(publishSeconds), round(setup.backlog() / publishSeconds),
+            return new Result(setup.backlog(), setup.rate(), round(publishSeconds),
+                    publishSeconds == 0 ? 0 : round(setup.backlog() / publishSeconds),
                     toppedUp.get(), round(groupReady), phases, breakerOpen, round(restartSeconds),
                     List.copyOf(timeline));
         } finally {
@@ -334,6 +355,26 @@ final class EndToEnd {
             LoadDriver.say("    (top-up: lag %,d is under 10 s of work; publishing %,d more)", lastLag, more);
             publish(producer, more);
             toppedUp.addAndGet(more);
+        }
+    }
+
+    /** Publishes {@link Setup#rate()} notifications per second, paced every 5 ms, until interrupted. */
+    private void publishAtRate(KafkaProducer<byte[], byte[]> producer) {
+        long start = System.nanoTime();
+        long sent = 0;
+        try {
+            while (!Thread.currentThread().isInterrupted() && !"stopping".equals(phase)) {
+                long due = (long) ((System.nanoTime() - start) / 1e9 * setup.rate());
+                for (; sent < due; sent++) {
+                    long i = published.getAndIncrement();
+                    producer.send(new ProducerRecord<>(TOPIC, workload.key(i), workload.value(i)));
+                }
+                TimeUnit.MILLISECONDS.sleep(5);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LoadDriver.say("    (paced publisher stopped: %s)", e.toString());
         }
     }
 

@@ -84,6 +84,11 @@ public final class LoadDriver implements Callable<Integer> {
             description = "Notifications pre-published for the end-to-end part; 0 sizes it from the ceilings.")
     long backlog;
 
+    @Option(names = "--rate", defaultValue = "0",
+            description = "Instead of a backlog, publish this many notifications/s throughout the end-to-end part "
+                    + "(the same offered load healthy and during the outage); 0 (default) drains a backlog.")
+    int rate;
+
     @Option(names = "--max-backlog", defaultValue = "1500000",
             description = "Upper bound of the automatic backlog (default ${DEFAULT-VALUE}); a top-up publishes more if "
                     + "it runs low.")
@@ -184,8 +189,8 @@ public final class LoadDriver implements Callable<Integer> {
 
                     Duration healthy = Duration.ofSeconds(Math.max(1, seconds / 2));
                     Duration outage = Duration.ofSeconds(Math.max(1, seconds - seconds / 2));
-                    long toPublish = backlog > 0 ? backlog : autoBacklog(measured, healthy, outage);
-                    EndToEnd.Setup setup = new EndToEnd.Setup(bootstrap, partitions, workers, toPublish,
+                    long toPublish = rate > 0 ? 0 : backlog > 0 ? backlog : autoBacklog(measured, healthy, outage);
+                    EndToEnd.Setup setup = new EndToEnd.Setup(bootstrap, partitions, workers, toPublish, rate,
                             Duration.ofSeconds(warmupSeconds), healthy, outage, Duration.ofSeconds(recoverySeconds),
                             cassandra, store, preferences, tokenListener, dedup, providers.delivery(Channel.APNS),
                             registry);

@@ -27,7 +27,8 @@ record LoadReport(Machine machine, Settings settings, List<Ceilings.Ceiling> cei
 
     /** The run's options. */
     record Settings(int seconds, int ceilingSeconds, int warmupSeconds, int recoverySeconds, int workers,
-                    int partitions, int cassandraConcurrency, int apnsConcurrency, boolean redis, String workload) {
+                    int partitions, int cassandraConcurrency, int apnsConcurrency, boolean redis, int rate,
+                    String workload) {
     }
 
     static LoadReport of(LoadDriver driver, Instant startedAt, double loadAtStart, double loadAtEnd, double runSeconds,
@@ -40,7 +41,7 @@ record LoadReport(Machine machine, Settings settings, List<Ceilings.Ceiling> cei
                         + "forked JVM and Redis a child process, all on the same cores");
         Settings settings = new Settings(driver.seconds, driver.ceilingSeconds, driver.warmupSeconds,
                 driver.recoverySeconds, driver.workers, driver.partitions, driver.cassandraConcurrency,
-                driver.apnsConcurrency, driver.redisOn,
+                driver.apnsConcurrency, driver.redisOn, driver.rate,
                 "APNs only, distinct ids, NORMAL priority, no opt-outs; Redis preferences + dedup "
                         + (driver.redisOn ? "on" : "off") + "; journal to Kafka; retry decorator; status guard defaults");
         EndToEnd.Phase healthy = phase(result, "healthy");
@@ -92,8 +93,13 @@ record LoadReport(Machine machine, Settings settings, List<Ceilings.Ceiling> cei
         LoadDriver.say("slowest ceiling: %s %,.0f/s; end-to-end healthy = %.2f of it, outage = %.2f of it",
                 slowestCeiling.component(), slowestCeiling.perSecond(), healthyFractionOfSlowest,
                 outageFractionOfSlowest);
-        LoadDriver.say("backlog %,d published at %,.0f/s (topped up %,d); Cassandra restart took %.1f s",
-                endToEnd.backlog(), endToEnd.backlogPublishPerSecond(), endToEnd.toppedUp(),
-                endToEnd.cassandraRestartSeconds());
+        if (endToEnd.offeredRate() > 0) {
+            LoadDriver.say("offered load %,d notifications/s throughout (no backlog); Cassandra restart took %.1f s",
+                    endToEnd.offeredRate(), endToEnd.cassandraRestartSeconds());
+        } else {
+            LoadDriver.say("backlog %,d published at %,.0f/s (topped up %,d); Cassandra restart took %.1f s",
+                    endToEnd.backlog(), endToEnd.backlogPublishPerSecond(), endToEnd.toppedUp(),
+                    endToEnd.cassandraRestartSeconds());
+        }
     }
 }
