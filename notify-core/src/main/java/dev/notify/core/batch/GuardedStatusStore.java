@@ -42,11 +42,11 @@ public final class GuardedStatusStore implements StatusStore {
     private final StatusGuardConfig config;
     private final CircuitBreaker breaker;
     private final BoundedDispatcher dispatcher;
-    private final Counter succeeded;
-    private final Counter errors;
-    private final Counter timeouts;
-    private final Counter rejected;
-    private final Counter skipped;
+    private final WriteCount succeeded;
+    private final WriteCount errors;
+    private final WriteCount timeouts;
+    private final WriteCount rejected;
+    private final WriteCount skipped;
     // Set when the breaker opens: until retryAfter, a write is refused without asking the breaker, with this
     // stackless exception shared by every refusal (its suppression is off and its cause fixed, so nothing can change
     // it). Asking the breaker costs an event (with a ZonedDateTime), and a fresh exception a formatted message.
@@ -116,11 +116,33 @@ public final class GuardedStatusStore implements StatusStore {
         }
     }
 
-    private static Counter writes(MeterRegistry registry, String result) {
-        return Counter.builder("notify.status.writes")
+    private static WriteCount writes(MeterRegistry registry, String result) {
+        return new WriteCount(Counter.builder("notify.status.writes")
                 .description("Status writes by result")
                 .tag("result", result)
-                .register(registry);
+                .register(registry));
+    }
+
+    /**
+     * One result's count: the registry's counter, which every guard on the registry shares (so the exported figure
+     * covers the process), and this guard's own, which its accessors report.
+     */
+    private static final class WriteCount {
+        private final Counter shared;
+        private final java.util.concurrent.atomic.LongAdder own = new java.util.concurrent.atomic.LongAdder();
+
+        WriteCount(Counter shared) {
+            this.shared = shared;
+        }
+
+        void increment() {
+            shared.increment();
+            own.increment();
+        }
+
+        long count() {
+            return own.sum();
+        }
     }
 
     private static int stateCode(CircuitBreaker.State state) {
@@ -250,19 +272,19 @@ public final class GuardedStatusStore implements StatusStore {
         return breaker.getState();
     }
 
-    /** Writes that failed, timed out or were refused, since start. */
+    /** Writes of this guard that failed, timed out, were refused or were skipped, since start. */
     public long failedWrites() {
-        return (long) (errors.count() + timeouts.count() + rejected.count() + skipped.count());
+        return errors.count() + timeouts.count() + rejected.count() + skipped.count();
     }
 
     /** Writes that succeeded, since start. */
     public long succeededWrites() {
-        return (long) succeeded.count();
+        return succeeded.count();
     }
 
     /** Writes refused by the open breaker without reaching the store, since start. */
     public long rejectedWrites() {
-        return (long) rejected.count();
+        return rejected.count();
     }
 
     @Override
