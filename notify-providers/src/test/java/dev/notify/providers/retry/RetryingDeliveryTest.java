@@ -106,7 +106,9 @@ class RetryingDeliveryTest {
     void should_not_start_a_retry_whose_wait_passes_the_total_time() {
         delegate.failTimes(1, () -> new RetriableDeliveryException("come back in a minute", Duration.ofMinutes(1), null));
 
-        CompletableFuture<DeliveryResult> future = retrying(exact().maxTotalTime(Duration.ofSeconds(10)).build())
+        // 30 s: a deadline above the recording scheduler's 20 s threshold runs in real time; a shorter one would
+        // run at once and race the refusal to retry.
+        CompletableFuture<DeliveryResult> future = retrying(exact().maxTotalTime(Duration.ofSeconds(30)).build())
                 .send(REQUEST);
 
         assertThatThrownBy(() -> future.get(5, TimeUnit.SECONDS)).cause()
