@@ -136,6 +136,8 @@ final class EndToEnd {
                         .delivery(apns)
                         .statusStore(setup.store())
                         .statusGuard(StatusGuardConfig.ofDefaults())
+                        // As the worker app runs under the default commit policy: bookkeeping never holds a batch.
+                        .awaitStatusWrites(false)
                         .preferences(setup.preferences())
                         .dedup(setup.dedup())
                         .journal(journal)
