@@ -5,10 +5,11 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -20,7 +21,8 @@ public abstract class SandboxHttpPeer implements AutoCloseable {
 
     private final LoopbackHttpServer server;
     private final Map<String, AtomicInteger> countsById = new ConcurrentHashMap<>();
-    private final List<HttpExchange> received = new CopyOnWriteArrayList<>();
+    // A queue, not a copy-on-write list: a demo or load run sends tens of thousands of requests.
+    private final Queue<HttpExchange> received = new ConcurrentLinkedQueue<>();
     private final Deque<HttpReply> queued = new ConcurrentLinkedDeque<>();
     private final Map<String, HttpReply> byRecipient = new ConcurrentHashMap<>();
 
