@@ -1,5 +1,9 @@
 package dev.notify.providers.apns;
 
+import static dev.notify.providers.ConfigChecks.atLeastOne;
+import static dev.notify.providers.ConfigChecks.positive;
+import static dev.notify.providers.ConfigChecks.requireText;
+
 import io.netty.channel.EventLoopGroup;
 import java.security.interfaces.ECPrivateKey;
 import java.security.cert.X509Certificate;
@@ -251,28 +255,6 @@ public final class ApnsConfig {
                 throw new IllegalStateException("teamId, keyId, signingKey and topic are required");
             }
             return new ApnsConfig(this);
-        }
-
-        private static String requireText(String value, String field) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(field + " must not be blank");
-            }
-            return value;
-        }
-
-        private static int atLeastOne(int value, String field) {
-            if (value < 1) {
-                throw new IllegalArgumentException(field + " must be at least 1: " + value);
-            }
-            return value;
-        }
-
-        private static Duration positive(Duration value, String field) {
-            Objects.requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + " must be positive: " + value);
-            }
-            return value;
         }
     }
 }

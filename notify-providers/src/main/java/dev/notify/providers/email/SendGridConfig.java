@@ -1,7 +1,9 @@
 package dev.notify.providers.email;
 
+import static dev.notify.providers.ConfigChecks.positive;
+import static dev.notify.providers.ConfigChecks.requireText;
+
 import java.time.Duration;
-import java.util.Objects;
 
 /** Immutable configuration of {@link SendGridDelivery}, built by {@link #builder()}; {@link #toString()} hides the key. */
 public final class SendGridConfig {
@@ -171,21 +173,6 @@ public final class SendGridConfig {
                 throw new IllegalStateException("apiKey and fromAddress are required");
             }
             return new SendGridConfig(this);
-        }
-
-        private static String requireText(String value, String field) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(field + " must not be blank");
-            }
-            return value;
-        }
-
-        private static Duration positive(Duration value, String field) {
-            Objects.requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + " must be positive: " + value);
-            }
-            return value;
         }
     }
 }

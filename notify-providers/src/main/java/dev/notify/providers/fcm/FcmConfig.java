@@ -1,5 +1,8 @@
 package dev.notify.providers.fcm;
 
+import static dev.notify.providers.ConfigChecks.positive;
+import static dev.notify.providers.ConfigChecks.requireText;
+
 import java.net.URI;
 import java.security.PrivateKey;
 import java.time.Duration;
@@ -150,21 +153,6 @@ public final class FcmConfig {
                 throw new IllegalStateException("projectId, clientEmail and privateKey are required");
             }
             return new FcmConfig(this);
-        }
-
-        private static String requireText(String value, String field) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(field + " must not be blank");
-            }
-            return value;
-        }
-
-        private static Duration positive(Duration value, String field) {
-            Objects.requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + " must be positive: " + value);
-            }
-            return value;
         }
     }
 }

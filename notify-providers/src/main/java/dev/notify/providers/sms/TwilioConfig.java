@@ -1,8 +1,10 @@
 package dev.notify.providers.sms;
 
+import static dev.notify.providers.ConfigChecks.positive;
+import static dev.notify.providers.ConfigChecks.requireText;
+
 import java.net.URI;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Immutable configuration of {@link TwilioSmsDelivery} and {@link TwilioReceiptQuery}, built by {@link #builder()}.
@@ -197,21 +199,6 @@ public final class TwilioConfig {
                 throw new IllegalStateException("baseUrl replaces region and edge; set one or the other");
             }
             return new TwilioConfig(this);
-        }
-
-        private static String requireText(String value, String field) {
-            if (value == null || value.isBlank()) {
-                throw new IllegalArgumentException(field + " must not be blank");
-            }
-            return value;
-        }
-
-        private static Duration positive(Duration value, String field) {
-            Objects.requireNonNull(value, field);
-            if (value.isNegative() || value.isZero()) {
-                throw new IllegalArgumentException(field + " must be positive: " + value);
-            }
-            return value;
         }
     }
 }
