@@ -39,9 +39,9 @@ import dev.notify.sandbox.KafkaEngine;
 import dev.notify.sandbox.RedisEngine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -102,7 +102,7 @@ public final class DemoRun {
     private volatile int publishEndSecond;
     private final AtomicLong maxLag = new AtomicLong();
     private final AtomicLong totalSends = new AtomicLong();
-    private final Map<Channel, CountingDelivery> counting = new java.util.EnumMap<>(Channel.class);
+    private final Map<Channel, CountingDelivery> counting = new EnumMap<>(Channel.class);
 
     public DemoRun(DemoOptions options, MeterRegistry registry) {
         this.options = options;
@@ -321,7 +321,7 @@ public final class DemoRun {
      */
     private static void warmUp(SandboxProviders providers, List<NotificationRequest> requests) {
         List<CompletableFuture<?>> sends = new ArrayList<>();
-        Map<Channel, Integer> perChannel = new java.util.EnumMap<>(Channel.class);
+        Map<Channel, Integer> perChannel = new EnumMap<>(Channel.class);
         for (NotificationRequest request : requests) {
             int sent = perChannel.merge(request.channel(), 1, Integer::sum);
             if (sent <= 50) {
@@ -440,15 +440,15 @@ public final class DemoRun {
                     sent = publisher.publish(valid.request());
                 } else {
                     // A bad record goes in as it is, so the worker sees exactly what a faulty caller would send.
-                    CompletableFuture<Object> raw1 = new CompletableFuture<>();
+                    CompletableFuture<Object> rawSent = new CompletableFuture<>();
                     producer.send(new ProducerRecord<>(TOPIC, line.key(), line.value()), (metadata, error) -> {
                         if (error != null) {
-                            raw1.completeExceptionally(error);
+                            rawSent.completeExceptionally(error);
                         } else {
-                            raw1.complete(metadata);
+                            rawSent.complete(metadata);
                         }
                     });
-                    sent = raw1;
+                    sent = rawSent;
                 }
                 sent.whenComplete((ok, error) -> {
                     inFlight.release();
