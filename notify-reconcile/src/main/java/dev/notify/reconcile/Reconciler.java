@@ -66,6 +66,9 @@ public final class Reconciler implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Reconciler.class);
     private static final int STORE_ERRORS_BEFORE_GIVING_UP = 3;
 
+    // Whether the previous pass found the store unavailable: its WARN is logged once per outage.
+    private volatile boolean storeWasUnavailable;
+
     private final ReconcilerConfig config;
     private final StatusStore store;
     private final JournalIndex journal;
@@ -129,7 +132,21 @@ public final class Reconciler implements AutoCloseable {
             Pass pass = new Pass();
             run(pass);
             RunSummary summary = pass.summary();
-            if (summary.outcome() != RunSummary.Outcome.JOURNAL_NOT_READY) {
+            boolean storeUnavailable = summary.outcome() == RunSummary.Outcome.STORE_UNAVAILABLE;
+            if (storeUnavailable != storeWasUnavailable) {
+                storeWasUnavailable = storeUnavailable;
+                if (storeUnavailable) {
+                    LOG.warn("{} status store unavailable: nothing is repaired until it answers; each pass retries",
+                            logPrefix);
+                } else {
+                    LOG.warn("{} status store reachable again", logPrefix);
+                }
+            }
+            // Operators read passes that did something; idle passes and passes against a store known to be down
+            // are detail.
+            boolean eventful = summary.resolved() > 0 || summary.staleFound() > 0 || summary.journalMissing() > 0
+                    || summary.markedUnresolved() > 0;
+            if (summary.outcome() != RunSummary.Outcome.JOURNAL_NOT_READY && eventful && !storeUnavailable) {
                 LOG.info("{} pass {}: stale {}, journal-missing {}, resolved {} (journal {}, webhook {}, query {}), "
                                 + "marked unresolved {}, left pending {}, queries {} ({} failed), store errors {}",
                         logPrefix, summary.outcome(), summary.staleFound(), summary.journalMissing(),
@@ -258,7 +275,7 @@ public final class Reconciler implements AutoCloseable {
                 }
                 if (consecutiveErrors.get() >= STORE_ERRORS_BEFORE_GIVING_UP) {
                     pass.outcome = RunSummary.Outcome.STORE_UNAVAILABLE;
-                    LOG.warn("{} status store failing; ending the pass", logPrefix);
+                    LOG.debug("{} status store failing; ending the pass", logPrefix);
                     return;
                 }
                 inFlight.acquireUninterruptibly();
@@ -298,10 +315,14 @@ public final class Reconciler implements AutoCloseable {
         try {
             stale = listStale(pass);
         } catch (StoreFailure failure) {
+            if (stopRequested.get()) {
+                pass.outcome = RunSummary.Outcome.STOPPED;
+                return;
+            }
             pass.storeErrors.incrementAndGet();
             metrics.storeError();
             pass.outcome = RunSummary.Outcome.STORE_UNAVAILABLE;
-            LOG.warn("{} cannot list stale PENDING statuses: {}", logPrefix, failure.getCause().toString());
+            LOG.debug("{} cannot list stale PENDING statuses: {}", logPrefix, failure.getCause().toString());
             return;
         }
         pass.staleFound = stale.size();
@@ -526,7 +547,9 @@ public final class Reconciler implements AutoCloseable {
         try {
             return stage.toCompletableFuture().get(config.storeTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
+            // Interrupted by stop(): the pass ends as stopped, not as a store failure.
             Thread.currentThread().interrupt();
+            stopRequested.set(true);
             throw new StoreFailure(e);
         } catch (ExecutionException e) {
             throw new StoreFailure(e.getCause());
@@ -541,7 +564,7 @@ public final class Reconciler implements AutoCloseable {
         metrics.storeError();
         if (++pass.consecutiveStoreErrors >= STORE_ERRORS_BEFORE_GIVING_UP) {
             pass.outcome = RunSummary.Outcome.STORE_UNAVAILABLE;
-            LOG.warn("{} status store failing ({}); ending the pass", logPrefix, failure.getCause().toString());
+            LOG.debug("{} status store failing ({}); ending the pass", logPrefix, failure.getCause().toString());
             return true;
         }
         return false;

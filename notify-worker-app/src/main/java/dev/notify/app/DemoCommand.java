@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
                     + "steady rate, kills Cassandra partway and restarts it, then waits for the reconciler to heal "
                     + "every status.",
             "Writes a JSON report and an HTML timeline; exits 0 when there were no duplicate sends, nothing lost, "
-                    + "and nothing left PENDING (with --offset-policy replay, duplicates are expected)."})
+                    + "every bad record dead-lettered and nothing left PENDING (with --offset-policy replay and no "
+                    + "dedup guard, duplicates are expected and do not fail it)."})
 final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--notifications", defaultValue = "20000",
@@ -61,10 +62,17 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        picocli.CommandLine line = new picocli.CommandLine(this);
         if (!offsetPolicy.equals("commit") && !offsetPolicy.equals("replay")) {
-            throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+            throw new picocli.CommandLine.ParameterException(line,
                     "--offset-policy must be commit or replay, was '" + offsetPolicy + "'");
         }
+        require(line, notifications >= 1, "--notifications must be at least 1");
+        require(line, outageSeconds >= 0, "--outage-seconds must not be negative");
+        require(line, healthySeconds >= 1, "--healthy-seconds must be at least 1");
+        require(line, workers >= 1, "--workers must be at least 1");
+        require(line, partitions >= workers, "--partitions must be at least --workers (" + workers + ")");
+        require(line, input == null || java.nio.file.Files.isReadable(input), "--input " + input + " cannot be read");
         boolean dedupOn = dedup != null ? dedup : offsetPolicy.equals("commit");
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         DemoReport result = new DemoRun(new DemoOptions(notifications, outageSeconds, healthySeconds, offsetPolicy,
@@ -75,6 +83,12 @@ final class DemoCommand implements Callable<Integer> {
                 && (expectDuplicates || result.duplicateSends() == 0)
                 && result.deadLettered() == result.badRecords();
         return ok ? 0 : 1;
+    }
+
+    private static void require(picocli.CommandLine line, boolean condition, String message) {
+        if (!condition) {
+            throw new picocli.CommandLine.ParameterException(line, message);
+        }
     }
 
     private void printSummary(DemoReport r) {

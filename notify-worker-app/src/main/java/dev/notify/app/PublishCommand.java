@@ -42,10 +42,19 @@ final class PublishCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Config config = configuration.load();
         NotificationRecordCodec codec = new NotificationRecordCodec();
-        StatusStore store = config.isSet(Keys.CASSANDRA_CONTACT_POINTS)
-                ? CassandraStatusStore.connect(Wiring.cassandra(config)) : null;
+        StatusStore store = null;
+        if (config.isSet(Keys.CASSANDRA_CONTACT_POINTS)) {
+            try {
+                store = CassandraStatusStore.connect(Wiring.cassandra(config));
+            } catch (RuntimeException e) {
+                // PENDING is best effort: publishing goes on without it, and the workers write the outcome.
+                System.err.println("warning: not recording PENDING statuses: " + e.getMessage());
+            }
+        }
         int invalid = 0;
         List<CompletableFuture<?>> sent = new ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<Throwable> firstFailure = new java.util.concurrent.atomic.AtomicReference<>();
         NotificationPublisher.Builder builder = NotificationPublisher.builder()
                 .bootstrapServers(config.get(Keys.KAFKA_BOOTSTRAP_SERVERS))
                 .topic(topic != null ? topic : config.get(Keys.KAFKA_TOPICS).get(0));
@@ -65,19 +74,35 @@ final class PublishCommand implements Callable<Integer> {
                 }
                 DecodeResult decoded = codec.decode(line.getBytes(StandardCharsets.UTF_8));
                 if (decoded instanceof DecodeResult.Valid valid) {
-                    sent.add(publisher.publish(valid.request()));
+                    sent.add(publisher.publish(valid.request()).whenComplete((ok, error) -> {
+                        if (error != null) {
+                            failed.incrementAndGet();
+                            firstFailure.compareAndSet(null, error);
+                        }
+                    }));
                 } else {
                     invalid++;
                     System.err.println("line " + number + ": not published: " + ((DecodeResult.Invalid) decoded).reason());
                 }
             }
-            CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            try {
+                CompletableFuture.allOf(sent.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // Counted per record below.
+            }
         } finally {
             if (store != null) {
                 store.close();
             }
         }
-        System.out.println("published " + sent.size() + ", invalid " + invalid);
-        return invalid == 0 ? 0 : 1;
+        System.out.println("published " + (sent.size() - failed.get()) + ", failed " + failed.get() + ", invalid "
+                + invalid);
+        Throwable failure = firstFailure.get();
+        if (failure != null) {
+            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+            System.err.println("publishing failed (is Kafka at " + config.get(Keys.KAFKA_BOOTSTRAP_SERVERS)
+                    + " reachable?): " + cause);
+        }
+        return invalid == 0 && failed.get() == 0 ? 0 : 1;
     }
 }

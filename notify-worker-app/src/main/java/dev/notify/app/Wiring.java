@@ -143,16 +143,16 @@ final class Wiring {
     static List<Delivery> deliveries(Config config, MeterRegistry registry, ScheduledExecutorService scheduler) {
         List<Delivery> deliveries = new ArrayList<>();
         if (config.isSet(Keys.APNS_SIGNING_KEY)) {
-            deliveries.add(new ApnsDelivery(apns(config), registry));
+            deliveries.add(new ApnsDelivery(provider("apns", () -> apns(config)), registry));
         }
         if (config.isSet(Keys.FCM_SERVICE_ACCOUNT)) {
-            deliveries.add(new FcmDelivery(fcm(config)));
+            deliveries.add(new FcmDelivery(provider("fcm", () -> fcm(config))));
         }
         if (config.isSet(Keys.TWILIO_AUTH_TOKEN)) {
-            deliveries.add(new TwilioSmsDelivery(twilio(config)));
+            deliveries.add(new TwilioSmsDelivery(provider("twilio", () -> twilio(config))));
         }
         if (config.isSet(Keys.SENDGRID_API_KEY)) {
-            deliveries.add(new SendGridDelivery(sendGrid(config)));
+            deliveries.add(new SendGridDelivery(provider("sendgrid", () -> sendGrid(config))));
         }
         List<Delivery> retrying = new ArrayList<>();
         List<Channel> channels = new ArrayList<>();
@@ -162,6 +162,32 @@ final class Wiring {
         }
         log.info("[wiring] channels with a provider: {}", channels);
         return retrying;
+    }
+
+    /** The provider settings each builder field comes from, to name the key when a builder refuses a value. */
+    private static final Map<String, String> PROVIDER_FIELDS = Map.ofEntries(
+            Map.entry("apns:teamId", Keys.APNS_TEAM_ID.name()), Map.entry("apns:keyId", Keys.APNS_KEY_ID.name()),
+            Map.entry("apns:topic", Keys.APNS_TOPIC.name()), Map.entry("apns:host", Keys.APNS_HOST.name()),
+            Map.entry("fcm:projectId", Keys.FCM_PROJECT_ID.name()),
+            Map.entry("fcm:clientEmail", Keys.FCM_SERVICE_ACCOUNT.name()),
+            Map.entry("twilio:accountSid", Keys.TWILIO_ACCOUNT_SID.name()), Map.entry("twilio:from", Keys.TWILIO_FROM.name()),
+            Map.entry("twilio:baseUrl", Keys.TWILIO_BASE_URL.name()),
+            Map.entry("sendgrid:fromAddress", Keys.SENDGRID_FROM.name()), Map.entry("sendgrid:host", Keys.SENDGRID_HOST.name()));
+
+    /**
+     * Builds one provider's configuration, turning a builder's refusal into a {@link ConfigException} that names
+     * the configuration key: a provider with its secret set but another setting missing is refused at start.
+     */
+    private static <T> T provider(String name, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException | IllegalStateException | NullPointerException e) {
+            String message = String.valueOf(e.getMessage());
+            String field = message.split(" ", 2)[0];
+            String key = PROVIDER_FIELDS.getOrDefault(name + ":" + field, name + ".*");
+            throw new ConfigException("configuration key '" + key + "': " + message + " (the " + name
+                    + " provider is configured because its secret is set)");
+        }
     }
 
     static ScheduledExecutorService retryScheduler() {

@@ -46,11 +46,20 @@ final class WorkerCommand implements Callable<Integer> {
         log.info("[worker] configuration:\n{}", config.describe());
         ScheduledExecutorService retries = Wiring.retryScheduler();
         if (check) {
+            // Everything the worker reads at start is read here, so a missing or bad key fails the check.
             Wiring.cassandra(config);
             Wiring.redis(config);
             Wiring.statusGuard(config);
+            config.get(Keys.KAFKA_JOURNAL_TOPIC);
+            config.get(Keys.WORKER_MAX_CONCURRENT_SENDS);
+            config.get(Keys.WORKER_SEND_TIMEOUT);
             try (Operations operations = new Operations()) {
+                Wiring.worker(config, operations.registry).build();
                 List<Delivery> deliveries = Wiring.deliveries(config, operations.registry, retries);
+                if (deliveries.isEmpty()) {
+                    System.out.println("warning: no provider has credentials; every notification would end FAILED "
+                            + "with no-delivery-for-channel");
+                }
                 deliveries.forEach(Delivery::close);
             }
             retries.shutdownNow();

@@ -38,6 +38,9 @@ public final class GuardedStatusStore implements StatusStore {
 
     private static final Logger log = LoggerFactory.getLogger(GuardedStatusStore.class);
 
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
+
+    private final String name;
     private final StatusStore delegate;
     private final StatusGuardConfig config;
     private final CircuitBreaker breaker;
@@ -58,7 +61,9 @@ public final class GuardedStatusStore implements StatusStore {
     public GuardedStatusStore(StatusStore delegate, StatusGuardConfig config, MeterRegistry registry) {
         this.delegate = delegate;
         this.config = config;
-        this.breaker = CircuitBreaker.of("status-store", CircuitBreakerConfig.custom()
+        // Each guard has its own name: several processors in one JVM (one per worker or lane) each hold a breaker.
+        this.name = "status-store-" + INSTANCES.incrementAndGet();
+        this.breaker = CircuitBreaker.of(name, CircuitBreakerConfig.custom()
                 .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
                 .slidingWindowSize(config.slidingWindowSize())
                 .minimumNumberOfCalls(config.minimumNumberOfCalls())
@@ -75,9 +80,11 @@ public final class GuardedStatusStore implements StatusStore {
         this.rejected = writes(registry, "rejected");
         this.skipped = writes(registry, "skipped");
         Gauge.builder("notify.status.breaker.state", breaker, b -> stateCode(b.getState()))
+                .tag("guard", name)
                 .description("Status-store circuit breaker: 0 closed, 1 open, 2 half-open")
                 .register(registry);
         Gauge.builder("notify.status.writes.in_flight", dispatcher, BoundedDispatcher::inFlight)
+                .tag("guard", name)
                 .description("Status writes in flight")
                 .register(registry);
     }
@@ -103,16 +110,16 @@ public final class GuardedStatusStore implements StatusStore {
             // Operators hear once that the store is failing and once that it is back; the probes in between
             // (half-open, then open again) are detail.
             if (transition.getFromState() == CircuitBreaker.State.HALF_OPEN) {
-                log.debug("[status-store] probe writes failed: breaker open again");
+                log.debug("[{}] probe writes failed: breaker open again", name);
             } else {
-                log.warn("[status-store] breaker opened: status writes now fail fast (failure rate {}%); "
+                log.warn("[{}] breaker opened: status writes now fail fast (failure rate {}%); "
                         + "delivery continues and statuses stay PENDING until reconciled",
-                        breaker.getMetrics().getFailureRate());
+                        name, breaker.getMetrics().getFailureRate());
             }
         } else if (transition.getToState() == CircuitBreaker.State.CLOSED) {
-            log.warn("[status-store] breaker closed: status writes succeed again");
+            log.warn("[{}] breaker closed: status writes succeed again", name);
         } else {
-            log.debug("[status-store] breaker {}", transition);
+            log.debug("[{}] breaker {}", name, transition);
         }
     }
 

@@ -184,6 +184,11 @@ public final class Config {
         return new Config(copy);
     }
 
+    /** {@code redis://:secret@host} becomes {@code redis://****@host}: a URI may carry a password. */
+    static String maskCredentials(String value) {
+        return value.replaceAll("(?<=://)[^/@\\s]*@", "****@");
+    }
+
     /** Every key and its effective value, secrets masked: for the start-up log. */
     public String describe() {
         StringBuilder out = new StringBuilder();
@@ -193,7 +198,7 @@ public final class Config {
             if (key.secret()) {
                 shown = value == null || value.isEmpty() ? "(not set)" : "(set, hidden)";
             } else {
-                shown = value == null ? key.defaultValue() + " (default)" : value;
+                shown = value == null ? key.defaultValue() + " (default)" : maskCredentials(value);
             }
             out.append("  ").append(key.name()).append(" = ").append(shown).append('\n');
         }
