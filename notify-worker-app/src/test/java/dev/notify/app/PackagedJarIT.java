@@ -107,4 +107,17 @@ class PackagedJarIT {
             assertThat(run.output()).as(command).contains("Usage: notify " + command);
         }
     }
+
+    @Test
+    void should_fail_the_check_for_a_missing_required_key_or_a_half_configured_provider() throws Exception {
+        Run missing = run(Map.of(), "worker", "--check", "--set", "cassandra.contact.points=127.0.0.1:9042");
+        Run halfTwilio = run(Map.of("NOTIFY_TWILIO_AUTH_TOKEN", "token-only"), "worker", "--check",
+                "--set", "kafka.bootstrap.servers=localhost:9092", "--set", "cassandra.contact.points=localhost");
+
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.output()).contains("missing required configuration key 'kafka.bootstrap.servers'");
+        assertThat(halfTwilio.exitCode()).isEqualTo(2);
+        assertThat(halfTwilio.output()).contains("'twilio.account.sid'").doesNotContain("token-only")
+                .doesNotContain("\tat ");
+    }
 }

@@ -90,4 +90,11 @@ class ConfigTest {
                 .toList();
         assertThat(missing).as("keys missing from README.md (regenerate the table with `notify keys`)").isEmpty();
     }
+
+    @Test
+    void should_mask_a_password_carried_in_a_uri() {
+        Config config = Config.load(null, Map.of(), Map.of("redis.uri", "rediss://:RedisPw999@cache:6380"));
+
+        assertThat(config.describe()).contains("redis.uri = rediss://****@cache:6380").doesNotContain("RedisPw999");
+    }
 }
