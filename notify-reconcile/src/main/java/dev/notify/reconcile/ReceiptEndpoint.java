@@ -124,22 +124,33 @@ public final class ReceiptEndpoint implements AutoCloseable {
         executor.shutdownNow();
     }
 
+    /**
+     * The body of a POST to a configured provider's path; otherwise {@code null}, with the reply sent: 404 when the
+     * provider is not configured, 405 for another method, 413 for a body over the limit.
+     */
+    private byte[] acceptPost(HttpExchange exchange, boolean configured, String provider) throws IOException {
+        if (!configured) {
+            reply(exchange, 404);
+            return null;
+        }
+        if (!"POST".equals(exchange.getRequestMethod())) {
+            reply(exchange, 405);
+            return null;
+        }
+        byte[] body = readBody(exchange);
+        if (body == null) {
+            count(provider, "malformed");
+            reply(exchange, 413);
+        }
+        return body;
+    }
+
     // -------------------------------------------------------------------------------------------- Twilio
 
     private void handleTwilio(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (twilio == null) {
-                reply(exchange, 404);
-                return;
-            }
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                reply(exchange, 405);
-                return;
-            }
-            byte[] body = readBody(exchange);
+            byte[] body = acceptPost(exchange, twilio != null, "twilio");
             if (body == null) {
-                count("twilio", "malformed");
-                reply(exchange, 413);
                 return;
             }
             Map<String, String> form = parseForm(new String(body, StandardCharsets.UTF_8));
@@ -202,18 +213,8 @@ public final class ReceiptEndpoint implements AutoCloseable {
 
     private void handleSendGrid(HttpExchange exchange) throws IOException {
         try (exchange) {
-            if (sendGrid == null) {
-                reply(exchange, 404);
-                return;
-            }
-            if (!"POST".equals(exchange.getRequestMethod())) {
-                reply(exchange, 405);
-                return;
-            }
-            byte[] body = readBody(exchange);
+            byte[] body = acceptPost(exchange, sendGrid != null, "sendgrid");
             if (body == null) {
-                count("sendgrid", "malformed");
-                reply(exchange, 413);
                 return;
             }
             String signature = exchange.getRequestHeaders().getFirst(SendGridSignature.SIGNATURE_HEADER);
