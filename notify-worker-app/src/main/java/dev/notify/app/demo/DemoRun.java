@@ -284,10 +284,13 @@ public final class DemoRun {
             }
             retryScheduler.shutdownNow();
 
-            Map<String, Long> statusCounts = statusCounts(store, validIds.keySet(), badIdsWithId);
+            // One read of every row serves both the status counts and the lost count.
+            Set<String> allIds = new HashSet<>(validIds.keySet());
+            allIds.addAll(badIdsWithId);
+            Map<String, DeliveryStatus> finalStatus = finalStatuses(store, allIds);
+            Map<String, Long> statusCounts = statusCounts(finalStatus, allIds.size());
             long duplicates = 0;
             long lost = 0;
-            Map<String, DeliveryStatus> finalStatus = finalStatuses(store, validIds.keySet());
             for (Map.Entry<String, Channel> entry : validIds.entrySet()) {
                 int sends = counting.get(entry.getValue()).sendsOf(entry.getKey());
                 duplicates += Math.max(0, sends - 1);
@@ -608,16 +611,13 @@ public final class DemoRun {
         return statuses;
     }
 
-    private Map<String, Long> statusCounts(FinalStatusTracker store, Set<String> validIds, Set<String> badIds) {
-        Set<String> all = new HashSet<>(validIds);
-        all.addAll(badIds);
-        Map<String, DeliveryStatus> statuses = finalStatuses(store, all);
+    private static Map<String, Long> statusCounts(Map<String, DeliveryStatus> statuses, int ids) {
         Map<String, Long> counts = new TreeMap<>();
         for (DeliveryStatus status : DeliveryStatus.values()) {
             counts.put(status.name(), 0L);
         }
         statuses.values().forEach(status -> counts.merge(status.name(), 1L, Long::sum));
-        counts.put("ABSENT", (long) (all.size() - statuses.size()));
+        counts.put("ABSENT", (long) (ids - statuses.size()));
         return counts;
     }
 
